@@ -1,0 +1,10 @@
+/** teleport: the cluster's services. */
+import { processContext } from '../cliContext.js';
+import { run } from '../run.js';
+import { buildTeleport } from './program.js';
+
+const argv = process.argv.slice(2);
+const ctx = processContext(argv);
+run(buildTeleport(ctx), argv, ctx).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,61 @@
+/**
+ * `tsh status`: what the profiles say, without touching the network or the
+ * keychain (so it is fast and works offline). The JSON shape follows
+ * Teleport's (`.active.username`, `.active.roles`, `.active.traits`,
+ * `.active.valid_until`, `.active.cluster`, `.active.profile_url`) plus the
+ * app logins and where the keys are kept.
+ */
+import { TshError } from '../shared/errors.js';
+import { currentProfileName, listProfiles, type Profile } from './profile/profile.js';
+import type { ClientEnv } from './clientEnv.js';
+import { profileName } from './profile/paths.js';
+
+/** One profile as `tsh status -f json` shows it. */
+export interface ProfileStatus {
+  profile_url: string;
+  username: string;
+  cluster: string;
+  roles: string[];
+  traits: Record<string, string[]>;
+  aws_role_arns: string[];
+  valid_until: string;
+  expired: boolean;
+  key_store: string;
+  apps: Array<{ name: string; aws_role_arn: string; public_addr: string; valid_until: string }>;
+}
+
+export interface StatusReport {
+  active?: ProfileStatus;
+  profiles: ProfileStatus[];
+  environment?: Record<string, string>;
+}
+
+function toStatus(p: Profile, now: Date): ProfileStatus {
+  return {
+    profile_url: `https://${p.webProxyAddr}`,
+    username: p.username,
+    cluster: p.cluster,
+    roles: p.roles,
+    traits: p.traits,
+    aws_role_arns: p.awsRoleArns,
+    valid_until: p.validUntil,
+    expired: Date.parse(p.validUntil) <= now.getTime(),
+    key_store: p.secretStoreDescription,
+    apps: Object.values(p.apps).map((a) => ({ name: a.name, aws_role_arn: a.awsRoleArn, public_addr: a.publicAddr, valid_until: a.expires })),
+  };
+}
+
+/** Reads every profile; throws NOT_LOGGED_IN when there is none. */
+export async function status(ce: ClientEnv, now = new Date()): Promise<StatusReport> {
+  const profiles = await listProfiles(ce.home);
+  if (profiles.length === 0) throw new TshError('NOT_LOGGED_IN', 'Not logged in.', { hint: 'log in with `tsh login --proxy=HOST:PORT --user=NAME`' });
+  const activeName = ce.proxy ? profileName(ce.proxy) : await currentProfileName(ce.home);
+  const active = profiles.find((p) => p.name === activeName);
+  const environment: Record<string, string> = {};
+  for (const k of ['TELEPORT_PROXY', 'TELEPORT_USER', 'TELEPORT_HOME']) if (ce.env[k]) environment[k] = ce.env[k]!;
+  return {
+    active: active && toStatus(active, now),
+    profiles: profiles.filter((p) => p !== active).map((p) => toStatus(p, now)),
+    environment: Object.keys(environment).length ? environment : undefined,
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * The app service (agent): joins the cluster once, then serves its apps
+ * through a reverse tunnel to the proxy.
+ *
+ *   first start:  token --POST /v1/webapi/join--> proxy --> host certificate
+ *                 (the proxy verified by teleport.ca_pin, trusted roots, or --insecure)
+ *   every start:  identity from <data_dir>/host/identity.json (0600): no new token needed
+ *                 tunnel  --TLS tsh-tunnel-v1--> proxy      (outbound only)
+ *                 heartbeats and audit events --cluster API--> proxy
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import type { ServerHttp2Stream, IncomingHttpHeaders } from 'node:http2';
+import { TshError } from '../../shared/errors.js';
+import { VERSION } from '../../shared/version.js';
+import { ApiClient, transportError } from '../../shared/http/apiClient.js';
+import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
+import { readCertificate, isSignedBy } from '../../shared/pki/readCertificate.js';
+import { identityOf, type Identity } from '../../shared/identity/identity.js';
+import { parseHostPort } from '../../shared/net/hostPort.js';
+import type { Role } from '../../shared/resources/types.js';
+import type { TeleportConfig, AppConfig } from '../config/teleportConfig.js';
+import type { AuthService } from '../auth/authService.js';
+import { writeSecure } from '../auth/authService.js';
+import { AccessChecker } from '../auth/accessChecker.js';
+import type { Logger } from '../logger.js';
+import { TunnelAgent } from './tunnelAgent.js';
+import { StreamSocket } from './streamSocket.js';
+import { createAwsHandler, type ConnectionContext } from './awsHandler.js';
+import { AssumeRoleCache } from './assumeRole.js';
+import { AuditBatcher } from './auditBatcher.js';
+
+/** The agent's stored identity. */
+interface HostIdentity {
+  hostId: string;
+  key: string;
+  cert: string;
+  userCa: string;
+  hostCa: string;
+  clusterName: string;
+  /** The proxy's certificate is trusted through these roots ('cluster' = host CA, 'system', or 'insecure'). */
+  proxyTrust: 'cluster' | 'system' | 'insecure';
+}
+
+const HEARTBEAT_MS = 30_000;
+const ROLE_CACHE_MS = 10_000;
+
+export class AppService {
+  private heartbeat?: NodeJS.Timeout;
+
+  private constructor(
+    readonly hostId: string,
+    private readonly tunnel: TunnelAgent,
+    private readonly api: ApiClient | undefined,
+    private readonly audit: AuditBatcher,
+    private readonly server: http.Server,
+  ) {}
+
+  /** Loads (or obtains by joining) the host identity and starts serving. */
+  static async start(config: TeleportConfig, opts: { proxyServer: string; log: Logger; localAuth?: AuthService; clock?: () => Date; heartbeatMs?: number }): Promise<AppService> {
+    const { log } = opts;
+    const identity = await loadOrJoin(config, opts.proxyServer, log, opts.localAuth);
+    const proxy = parseHostPort(opts.proxyServer, 3080, 'teleport.proxy_server');
+    const ca = identity.proxyTrust === 'cluster' ? [identity.hostCa] : undefined;
+    const insecure = identity.proxyTrust === 'insecure';
+    const api = opts.localAuth ? undefined : new ApiClient({ addr: opts.proxyServer, key: identity.key, cert: identity.cert, ca, insecure });
+    const apps = new Map(config.app.apps.map((a) => [a.name, a]));
+
+    const roleCache = new Map<string, { at: number; roles: Promise<Role[]> }>();
+    const rolesFor = (names: string[]): Promise<Role[]> => {
+      const key = names.join(',');
+      const hit = roleCache.get(key);
+      if (hit && Date.now() - hit.at < ROLE_CACHE_MS) return hit.roles;
+      const roles = opts.localAuth ? opts.localAuth.rolesByName(names) : api!.rpc<Role[]>('roles.byName', { names });
+      roleCache.set(key, { at: Date.now(), roles });
+      roles.catch(() => roleCache.delete(key));
+      return roles;
+    };
+    const audit = new AuditBatcher(async (events) => {
+      if (opts.localAuth) {
+        for (const e of events) await opts.localAuth.ctx.audit.emit(e.event, { ...e.fields, server_id: identity.hostId });
+      } else await api!.rpc('audit.emit', { events });
+    }, log);
+    const handler = createAwsHandler({
+      checkerFor: async (id) => new AccessChecker(await rolesFor(id.roles), id.traits),
+      credentials: new AssumeRoleCache(opts.clock),
+      audit: (event, fields) => audit.add(event, fields),
+      log,
+      clock: opts.clock,
+    });
+    const server = http.createServer({ keepAliveTimeout: 60_000 }, handler);
+
+    const tunnel = new TunnelAgent({
+      host: proxy.host,
+      port: proxy.port,
+      key: identity.key,
+      cert: identity.cert,
+      ca,
+      insecure,
+      hostId: identity.hostId,
+      apps: [...apps.keys()],
+      log,
+      onAppStream(appName: string, stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
+        const socket = new StreamSocket(stream);
+        socket.context = verifyClient(identity, apps.get(appName)!, headers, opts.clock);
+        stream.respond({ ':status': 200 });
+        server.emit('connection', socket);
+      },
+    });
+    tunnel.start();
+    const svc = new AppService(identity.hostId, tunnel, api, audit, server);
+    const beat = async () => {
+      const servers = [...apps.values()].map((app) => ({ hostId: identity.hostId, hostname: config.nodeName, version: VERSION, app: appSpec(app) }));
+      try {
+        if (opts.localAuth) {
+          await opts.localAuth.call('appServers.heartbeat', await opts.localAuth.callerFor(identityOf(readCertificate(identity.cert))), { servers });
+        } else await api!.rpc('appServers.heartbeat', { servers });
+      } catch (err) {
+        log.warn('APP', `heartbeat failed: ${(err as Error).message}`);
+      }
+    };
+    await beat();
+    svc.heartbeat = setInterval(() => void beat(), opts.heartbeatMs ?? HEARTBEAT_MS);
+    svc.heartbeat.unref();
+    log.info('APP', `App service ${identity.hostId} serving ${[...apps.keys()].join(', ')} through ${opts.proxyServer}`);
+    return svc;
+  }
+
+  /** Resolves when the tunnel to the proxy is up. */
+  get ready(): Promise<void> {
+    return this.tunnel.ready;
+  }
+
+  async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.tunnel.close();
+    await this.audit.flush();
+    this.server.closeAllConnections();
+    this.api?.close();
+  }
+}
+
+function appSpec(app: AppConfig) {
+  return { name: app.name, uri: app.uri, description: app.description, labels: app.labels, publicAddr: app.publicAddr, awsExternalId: app.awsExternalId };
+}
+
+/** Checks the client certificate the proxy relayed: an app certificate of this cluster, for this app. */
+function verifyClient(host: HostIdentity, app: AppConfig, headers: IncomingHttpHeaders, clock?: () => Date): ConnectionContext {
+  try {
+    const der = Buffer.from(String(headers['x-tsh-client-cert'] ?? ''), 'base64');
+    if (der.length === 0) throw new TshError('CERTIFICATE', 'an app certificate is required');
+    const cert = readCertificate(der);
+    const identity = identityOf(cert);
+    if (!isSignedBy(der, host.userCa) || identity.cluster !== host.clusterName || identity.kind !== 'app' || !identity.app) {
+      throw new TshError('CERTIFICATE', 'this is not an app certificate of this cluster');
+    }
+    if (cert.notAfter.getTime() <= (clock ?? (() => new Date()))().getTime()) {
+      throw new TshError('SESSION_EXPIRED', 'the app certificate has expired', { hint: 'log in to the app again with `tsh apps login`' });
+    }
+    if (identity.app.name !== app.name) throw new TshError('CERTIFICATE', `the certificate is for app "${identity.app.name}", not "${app.name}"`);
+    return { app, identity };
+  } catch (err) {
+    return { app, refusal: err instanceof TshError ? err : new TshError('CERTIFICATE', 'unreadable client certificate') };
+  }
+}
+
+/** The token from join_params.token_name: a file's contents when it names a file, else the value itself. */
+async function readJoinToken(value: string | undefined): Promise<string> {
+  if (!value) throw new TshError('CONFIG', 'this app service has not joined yet and has no join token', { hint: 'set teleport.join_params.token_name (or pass --token)' });
+  if (value.startsWith('/') || existsSync(value)) {
+    try {
+      return (await readFile(value, 'utf8')).trim();
+    } catch (cause) {
+      throw new TshError('CONFIG', `cannot read the join token file ${value}: ${(cause as NodeJS.ErrnoException).code ?? cause}`, { hint: 'copy the token from `tctl tokens add --type=app` into that file' });
+    }
+  }
+  return value.trim();
+}
+
+/** Reads the stored host identity, or joins with the token and stores one. */
+async function loadOrJoin(config: TeleportConfig, proxyServer: string, log: Logger, localAuth?: AuthService): Promise<HostIdentity> {
+  const file = join(config.dataDir, 'host', 'identity.json');
+  try {
+    const stored = JSON.parse(await readFile(file, 'utf8')) as HostIdentity;
+    if (readCertificate(stored.cert).notAfter.getTime() > Date.now()) return stored;
+    log.warn('APP', 'the stored host certificate has expired; joining again');
+  } catch {
+    // not joined yet
+  }
+  const keys = await generateKeyPair();
+  let identity: HostIdentity;
+  if (localAuth) {
+    // Same process as the auth service: no token, the CA signs directly.
+    const hostId = randomUUID();
+    const cert = localAuth.issueHostCert({ hostId, hostRole: 'app', publicKey: keys.publicKey });
+    const cas = localAuth.caCerts();
+    identity = { hostId, key: keys.privateKey, cert, userCa: cas.userCa, hostCa: cas.hostCa, clusterName: localAuth.ctx.clusterName, proxyTrust: 'cluster' };
+  } else {
+    const token = await readJoinToken(config.joinToken);
+    const trust = await chooseProxyTrust(config, proxyServer);
+    const client = new ApiClient({ addr: proxyServer, ca: trust.ca, insecure: trust.mode === 'insecure' });
+    try {
+      const res = await client.post<{ hostId: string; cert: string; userCa: string; hostCa: string; clusterName: string }>('/v1/webapi/join', { token, public_key: keys.publicKey, hostname: config.nodeName || hostname() });
+      identity = { hostId: res.hostId, key: keys.privateKey, cert: res.cert, userCa: res.userCa, hostCa: res.hostCa, clusterName: res.clusterName, proxyTrust: trust.mode };
+    } catch (err) {
+      if (err instanceof TshError && err.code === 'UNTRUSTED_PROXY') {
+        throw new TshError('UNTRUSTED_PROXY', err.message, { hint: 'set teleport.ca_pin to the CA pin printed by `tctl status` (or start with --insecure on a test cluster)' });
+      }
+      throw err;
+    } finally {
+      client.close();
+    }
+    log.info('APP', `joined cluster "${identity.clusterName}" as ${identity.hostId}`);
+  }
+  await writeSecure(file, JSON.stringify(identity));
+  return identity;
+}
+
+/**
+ * How a joining agent trusts the proxy: with ca_pin, the CAs fetched from the
+ * proxy must match the pin (then the host CA is trusted); with --insecure,
+ * nothing is checked (and we say so); otherwise the system roots.
+ */
+async function chooseProxyTrust(config: TeleportConfig, proxyServer: string): Promise<{ mode: 'cluster' | 'system' | 'insecure'; ca?: string[] }> {
+  if (config.caPins.length) {
+    const { host, port } = parseHostPort(proxyServer, 3080);
+    const cas = await new Promise<{ host_ca: string }>((resolve, reject) => {
+      const req = https.get({ host, port, path: '/v1/webapi/cas', rejectUnauthorized: false, timeout: 10_000 }, (res) => {
+        let data = '';
+        res.on('data', (c) => (data += c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(data));
+          } catch {
+            reject(new TshError('CONFIG', `${proxyServer} did not answer like a tsh-aws proxy`));
+          }
+        });
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', (e) => reject(transportError(e, proxyServer)));
+    });
+    const spki = createPublicKey(cas.host_ca).export({ type: 'spki', format: 'der' });
+    const pin = `sha256:${createHash('sha256').update(spki).digest('hex')}`;
+    if (!config.caPins.includes(pin)) {
+      throw new TshError('UNTRUSTED_PROXY', `the cluster at ${proxyServer} does not match teleport.ca_pin (it has ${pin})`, {
+        hint: 'copy the CA pin from `tctl status` on the cluster; a mismatch may mean someone is intercepting the connection',
+      });
+    }
+    return { mode: 'cluster', ca: [cas.host_ca] };
+  }
+  if (config.insecure) return { mode: 'insecure' };
+  return { mode: 'system' };
+}
+
+export type { Identity };

@@ -1,0 +1,84 @@
+/**
+ * Credentials for a user's requests: the app service's own AWS identity (the
+ * SDK's default chain: environment, shared files with AWS_PROFILE, instance
+ * metadata) assumes the IAM role named in the user's certificate, with the
+ * Teleport user as RoleSessionName, so CloudTrail shows who acted. Results
+ * are cached per role, user and external id until five minutes before they
+ * expire; concurrent requests share one STS call.
+ */
+import { createHash } from 'node:crypto';
+import { TshError } from '../../shared/errors.js';
+import type { AwsCredentials } from '../../shared/sigv4/types.js';
+
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+interface Cached {
+  creds: AwsCredentials & { expiration: Date; assumedRoleArn: string };
+}
+
+/** RoleSessionName for a user: the name itself, or 47 chars + '-' + 16 hex of its SHA-1 past 64 chars. */
+export function roleSessionName(user: string): string {
+  if (user.length <= 64) return user;
+  return `${user.slice(0, 47)}-${createHash('sha1').update(user).digest('hex').slice(0, 16)}`;
+}
+
+export class AssumeRoleCache {
+  private readonly cache = new Map<string, Cached>();
+  private readonly inflight = new Map<string, Promise<Cached>>();
+  private client?: Promise<{ send(cmd: unknown): Promise<any>; AssumeRoleCommand: new (input: unknown) => unknown }>;
+
+  constructor(private readonly clock: () => Date = () => new Date()) {}
+
+  /** Temporary credentials for (role, user), from the cache when fresh. */
+  async get(roleArn: string, user: string, externalId?: string): Promise<Cached['creds']> {
+    const key = `${roleArn}\n${user}\n${externalId ?? ''}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.creds.expiration.getTime() - REFRESH_BEFORE_EXPIRY_MS > this.clock().getTime()) return hit.creds;
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = this.assume(roleArn, user, externalId).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+    }
+    const fresh = await p;
+    this.cache.set(key, fresh);
+    return fresh.creds;
+  }
+
+  private async assume(roleArn: string, user: string, externalId?: string): Promise<Cached> {
+    const sts = await this.sts();
+    try {
+      const out = await sts.send(new sts.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: roleSessionName(user), ExternalId: externalId }));
+      const c = out.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
+      return {
+        creds: {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          sessionToken: c.SessionToken,
+          expiration: new Date(c.Expiration ?? this.clock().getTime() + 3_600_000),
+          assumedRoleArn: out.AssumedRoleUser?.Arn ?? roleArn,
+        },
+      };
+    } catch (err) {
+      const e = err as { name?: string; message?: string };
+      if (e.name === 'CredentialsProviderError') {
+        throw new TshError('CONFIG', 'the app service has no AWS credentials to assume roles with', {
+          hint: 'give the app service an instance profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_PROFILE',
+        });
+      }
+      throw new TshError('ACCESS_DENIED', `the app service could not assume ${roleArn}: ${e.message ?? e.name}`, {
+        hint: 'check the role\'s trust policy and that the app service\'s identity may call sts:AssumeRole on it',
+      });
+    }
+  }
+
+  private sts() {
+    this.client ??= (async () => {
+      const m = await import('@aws-sdk/client-sts');
+      const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
+      const client = new m.STSClient({ region, maxAttempts: 3 });
+      return { send: (cmd: unknown) => client.send(cmd as never), AssumeRoleCommand: m.AssumeRoleCommand as any };
+    })();
+    return this.client;
+  }
+}

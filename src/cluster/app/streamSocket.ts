@@ -1,0 +1,68 @@
+import { Duplex } from 'node:stream';
+import type { Http2Stream } from 'node:http2';
+
+/**
+ * Presents one HTTP/2 stream of a tunnel as a socket, so an ordinary
+ * `http.Server` can read the HTTP/1.1 requests relayed through it.
+ *
+ * (Handing the Http2Stream itself to `http.Server` corrupts responses on
+ * Node 20: its writev mishandles the latin1 strings the HTTP writer
+ * produces. This adapter passes Buffers only.)
+ */
+export class StreamSocket extends Duplex {
+  /** Filled in by whoever accepts the stream (the verified client identity). */
+  context: unknown;
+  readonly remoteAddress = 'tunnel';
+  readonly remotePort = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly stream: Http2Stream) {
+    super({ allowHalfOpen: true });
+    stream.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) stream.pause();
+    });
+    stream.on('end', () => this.push(null));
+    stream.on('error', (err) => this.destroy(err));
+    stream.on('close', () => {
+      if (!this.destroyed) this.destroy();
+    });
+  }
+
+  override _read(): void {
+    this.stream.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.stream.write(chunk, cb);
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.stream.end();
+    cb();
+  }
+
+  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (!this.stream.destroyed) this.stream.close();
+    cb(err);
+  }
+
+  /** Idle timeout as net.Socket has it (http.Server uses it for keep-alive). */
+  setTimeout(ms: number, cb?: () => void): this {
+    if (this.timer) clearTimeout(this.timer);
+    if (cb) this.once('timeout', cb);
+    if (ms > 0) {
+      this.timer = setTimeout(() => this.emit('timeout'), ms);
+      this.timer.unref();
+    }
+    return this;
+  }
+
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+}

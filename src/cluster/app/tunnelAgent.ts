@@ -1,0 +1,138 @@
+/**
+ * The app service's end of the reverse tunnel (see proxy/tunnelRegistry).
+ *
+ * It dials the proxy with its host certificate and ALPN tsh-tunnel-v1, then
+ * runs an HTTP/2 *server* on that outbound socket: the proxy opens streams
+ * to it. It pings the proxy, and on any loss reconnects with backoff
+ * (100 ms doubling to 5 s, with jitter), so a restarted proxy or a broken
+ * link heals by itself.
+ */
+import tls from 'node:tls';
+import http2 from 'node:http2';
+import type { Logger } from '../logger.js';
+import { keepTunnelAlive } from '../tunnelKeepAlive.js';
+
+export const TUNNEL_ALPN = 'tsh-tunnel-v1';
+const WINDOW = 8 << 20;
+const HANDSHAKE_TIMEOUT_MS = 5_000;
+
+export interface TunnelAgentOptions {
+  host: string;
+  port: number;
+  key: string;
+  cert: string;
+  /** Roots that verify the proxy (cluster host CA, system roots); ignored when insecure. */
+  ca?: string[];
+  insecure: boolean;
+  servername?: string;
+  hostId: string;
+  apps: string[];
+  log: Logger;
+  /** A stream for an app (path /app/<name>), with its headers. */
+  onAppStream(app: string, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void;
+}
+
+export class TunnelAgent {
+  private session?: http2.ServerHttp2Session;
+  private socket?: tls.TLSSocket;
+  private closed = false;
+  private delay = 100;
+  private retry?: NodeJS.Timeout;
+  private connectedOnce = false;
+  /** Resolves once the first tunnel is up. */
+  readonly ready: Promise<void>;
+  private resolveReady!: () => void;
+
+  constructor(private readonly opts: TunnelAgentOptions) {
+    this.ready = new Promise((r) => (this.resolveReady = r));
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const o = this.opts;
+    const socket = tls.connect({
+      host: o.host,
+      port: o.port,
+      key: o.key,
+      cert: o.cert,
+      ca: o.ca,
+      rejectUnauthorized: !o.insecure,
+      servername: o.servername,
+      ALPNProtocols: [TUNNEL_ALPN],
+    });
+    this.socket = socket;
+    socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy(new Error('handshake timed out')));
+    socket.on('error', (err) => {
+      if (!this.closed) o.log.debug('APP', `tunnel to ${o.host}:${o.port}: ${err.message}`);
+    });
+    socket.on('close', () => this.scheduleReconnect());
+    socket.once('secureConnect', () => {
+      socket.setTimeout(0);
+      socket.setNoDelay(true);
+      if (socket.alpnProtocol !== TUNNEL_ALPN) {
+        o.log.error('APP', `${o.host}:${o.port} is not a tsh-aws proxy (no tunnel protocol)`);
+        socket.destroy();
+        return;
+      }
+      const session = http2.performServerHandshake(socket, { settings: { initialWindowSize: WINDOW } });
+      this.session = session;
+      session.on('error', () => {});
+      session.on('remoteSettings', () => {
+        try {
+          session.setLocalWindowSize(WINDOW);
+        } catch {
+          /* session closing */
+        }
+      });
+      session.on('stream', (stream, headers) => this.onStream(stream, headers));
+      keepTunnelAlive(session);
+      this.delay = 100;
+      if (!this.connectedOnce) o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up, serving ${o.apps.join(', ')}`);
+      else o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up again`);
+      this.connectedOnce = true;
+      this.resolveReady();
+    });
+  }
+
+  private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+    stream.on('error', () => {});
+    const path = String(headers[':path'] ?? '');
+    if (path === '/hello') {
+      stream.respond({ ':status': 200, 'content-type': 'application/json' });
+      stream.end(JSON.stringify({ hostId: this.opts.hostId, apps: this.opts.apps }));
+      return;
+    }
+    const m = /^\/app\/([^/]+)$/.exec(path);
+    if (m) {
+      const app = decodeURIComponent(m[1]);
+      if (this.opts.apps.includes(app)) {
+        this.opts.onAppStream(app, stream, headers);
+        return;
+      }
+    }
+    stream.respond({ ':status': 404 });
+    stream.end();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.retry) return;
+    const wait = this.delay * (0.75 + Math.random() * 0.5);
+    this.delay = Math.min(this.delay * 2, 5_000);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.connect();
+    }, wait);
+    this.retry.unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.session?.destroy();
+    this.socket?.destroy();
+  }
+}

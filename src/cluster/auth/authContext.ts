@@ -1,0 +1,79 @@
+import type { Backend } from '../storage/backend.js';
+import type { AuditLog } from './auditLog.js';
+import type { CaType, CertAuthority } from './certAuthorities.js';
+import type { Role, User } from '../../shared/resources/types.js';
+import type { Identity } from '../../shared/identity/identity.js';
+import { AccessChecker } from './accessChecker.js';
+import { TshError } from '../../shared/errors.js';
+
+/** What every auth operation works with; built once by the auth service. */
+export interface AuthContext {
+  backend: Backend;
+  clock: () => Date;
+  clusterName: string;
+  secondFactor: 'off' | 'otp';
+  cas: Record<CaType, CertAuthority>;
+  audit: AuditLog;
+  /** Public address of the proxy (host:port), for invite URLs and app addresses. */
+  proxyPublicAddr: () => string;
+}
+
+/** A user as stored: the resource plus its credentials and login state. */
+export interface StoredUser {
+  name: string;
+  roles: string[];
+  traits: Record<string, string[]>;
+  createdAt: string;
+  passwordHash?: string;
+  totpSecret?: string;
+  /** Last TOTP step used, so a code works once. */
+  totpLastCounter?: number;
+  /** Times of recent failed logins (ms), for the lockout. */
+  failedLogins?: number[];
+  lockedUntil?: string;
+}
+
+/** Who is calling the cluster API, and what their roles allow. */
+export interface Caller {
+  identity: Identity;
+  checker: AccessChecker;
+  /** The local administrator (tctl -c on the auth host) may do everything. */
+  isAdmin: boolean;
+}
+
+/** Backend keys, kept in one place. */
+export const keys = {
+  user: (name: string) => `/users/${name}`,
+  users: '/users/',
+  role: (name: string) => `/roles/${name}`,
+  roles: '/roles/',
+  token: (token: string) => `/tokens/${token}`,
+  tokens: '/tokens/',
+  resetToken: (token: string) => `/usertokens/${token}`,
+  appSession: (id: string) => `/appsessions/${id}`,
+  appServer: (app: string, hostId: string) => `/appservers/${app}/${hostId}`,
+  appServers: '/appservers/',
+};
+
+/** The user as the `kind: user` resource administrators read and write. */
+export function userResource(u: StoredUser): User {
+  return { kind: 'user', version: 'v2', metadata: { name: u.name }, spec: { roles: u.roles, traits: u.traits } };
+}
+
+/** Loads roles by name; a missing role is skipped (it was deleted after the certificate was issued). */
+export async function loadRoles(ctx: AuthContext, names: string[]): Promise<Role[]> {
+  const out: Role[] = [];
+  for (const n of names) {
+    const item = await ctx.backend.get<Role>(keys.role(n));
+    if (item) out.push(item.value);
+  }
+  return out;
+}
+
+/** Throws ACCESS_DENIED naming the verb unless the caller may do it. */
+export function requireRule(caller: Caller, resource: string, verb: string): void {
+  if (caller.isAdmin || caller.checker.can(resource, verb)) return;
+  throw new TshError('ACCESS_DENIED', `access denied to perform action "${verb}" on "${resource}"`, {
+    hint: `ask an administrator for a role that allows ${verb} on ${resource} (for example "editor")`,
+  });
+}

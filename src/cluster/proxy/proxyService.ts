@@ -1,0 +1,127 @@
+/**
+ * The proxy service: one TLS port for everything, routed by ALPN.
+ *
+ *                    TLS :3080 (requestCert; user CA + host CA as client roots)
+ *                                   |
+ *        +--------------------------+---------------------------+
+ *        | ALPN tsh-tunnel-v1       | ALPN tsh-app-v1           | http/1.1 (or none)
+ *        v                          v                           v
+ *   agent reverse tunnel       app traffic from tsh        web API, invite page,
+ *   (host cert required)       (app cert required)         cluster API (client cert)
+ *   TunnelRegistry             AppRelay -> tunnel stream   createWebApi
+ *
+ * Agents dial in (they need outbound access only) and the proxy opens one
+ * HTTP/2 stream through their tunnel per client connection.
+ */
+import tls, { type TLSSocket } from 'node:tls';
+import http from 'node:http';
+import { hostname } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { TshError } from '../../shared/errors.js';
+import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
+import { formatHostPort, parseHostPort } from '../../shared/net/hostPort.js';
+import type { AuthService } from '../auth/authService.js';
+import type { TeleportConfig } from '../config/teleportConfig.js';
+import { createWebApi } from './webApi.js';
+import { TunnelRegistry } from './tunnelRegistry.js';
+import { AppRelay } from './appRelay.js';
+import { listen } from '../listen.js';
+import type { Logger } from '../logger.js';
+
+/** ALPN protocol names on the proxy's port. */
+export const ALPN = { tunnel: 'tsh-tunnel-v1', app: 'tsh-app-v1', http: 'http/1.1' } as const;
+
+export class ProxyService {
+  private constructor(
+    readonly server: tls.Server,
+    readonly address: { host: string; port: number },
+    readonly publicAddr: string,
+    readonly tunnels: TunnelRegistry,
+    private readonly relay: AppRelay,
+    private readonly web: http.Server,
+  ) {}
+
+  /** Starts listening on `proxy_service.web_listen_addr`. */
+  static async start(config: TeleportConfig, auth: AuthService, log: Logger, publicAddrRef: { value: string }): Promise<ProxyService> {
+    const listenAt = parseHostPort(config.proxy.webListenAddr, 3080, 'proxy_service.web_listen_addr');
+    const { key, cert, selfSigned } = await loadServerKeyPair(config, auth, listenAt.host);
+    if (selfSigned) {
+      log.warn('PROXY', 'no https_keypairs configured: serving a certificate signed by the cluster\'s host CA; clients need `tsh login --insecure` the first time (after that they trust the cluster CA)');
+    }
+    const cas = auth.caCerts();
+    const tunnels = new TunnelRegistry(auth, log);
+    const relay = new AppRelay(auth, tunnels, log);
+    const web = http.createServer({ keepAliveTimeout: 30_000 }, createWebApi({ auth, publicAddr: () => publicAddrRef.value }));
+    const server = tls.createServer({
+      key,
+      cert,
+      ca: [cas.userCa, cas.hostCa],
+      requestCert: true,
+      rejectUnauthorized: false,
+      ALPNProtocols: [ALPN.tunnel, ALPN.app, ALPN.http],
+      noDelay: true,
+      minVersion: 'TLSv1.2',
+    });
+    server.on('secureConnection', (socket: TLSSocket) => {
+      socket.setNoDelay(true);
+      switch (socket.alpnProtocol) {
+        case ALPN.tunnel:
+          tunnels.accept(socket);
+          break;
+        case ALPN.app:
+          relay.accept(socket);
+          break;
+        default:
+          web.emit('connection', socket);
+      }
+    });
+    server.on('tlsClientError', () => {
+      /* failed handshakes (port scans, wrong CA) are the client's problem */
+    });
+    const bound = await listen(server, listenAt, 'proxy_service.web_listen_addr');
+    publicAddrRef.value = config.proxy.publicAddrs[0] ?? formatHostPort({ host: isWildcard(listenAt.host) ? hostname() : listenAt.host, port: bound.port });
+    log.info('PROXY', `Web proxy service is listening on ${formatHostPort(bound)} (public address ${publicAddrRef.value})`);
+    return new ProxyService(server, bound, publicAddrRef.value, tunnels, relay, web);
+  }
+
+  async close(): Promise<void> {
+    this.relay.closeAll();
+    this.tunnels.closeAll();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.web.closeAllConnections();
+  }
+}
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '';
+}
+
+/**
+ * The web certificate: the first of `https_keypairs`, or one signed by the
+ * host CA for every name the proxy answers to (public address, listen host,
+ * this host's name, localhost).
+ */
+async function loadServerKeyPair(config: TeleportConfig, auth: AuthService, listenHost: string): Promise<{ key: string; cert: string; selfSigned: boolean }> {
+  const pair = config.proxy.httpsKeyPairs[0];
+  if (pair) {
+    try {
+      return { key: await readFile(pair.keyFile, 'utf8'), cert: await readFile(pair.certFile, 'utf8'), selfSigned: false };
+    } catch (cause) {
+      throw new TshError('CONFIG', `cannot read https_keypairs files ${pair.keyFile} / ${pair.certFile}: ${(cause as NodeJS.ErrnoException).code ?? cause}`, { hint: 'check the paths and that teleport can read them' });
+    }
+  }
+  const names = new Set<string>(['localhost', hostname()]);
+  const ips = new Set<string>(['127.0.0.1', '::1']);
+  for (const a of [...config.proxy.publicAddrs, listenHost]) {
+    const h = parseHostPort(a, 3080).host;
+    if (isWildcard(h)) continue;
+    if (/^[\d.]+$/.test(h) || h.includes(':')) ips.add(h);
+    else {
+      names.add(h);
+      names.add(`*.${h}`);
+    }
+  }
+  const keys = await generateKeyPair();
+  const cert = auth.issueHostCert({ hostId: `proxy.${auth.ctx.clusterName}`, hostRole: 'proxy', publicKey: keys.publicKey, dnsNames: [...names], ipAddresses: [...ips] });
+  return { key: keys.privateKey, cert: cert + auth.caCerts().hostCa, selfSigned: true };
+}

@@ -1,0 +1,115 @@
+/**
+ * Reverse tunnels from app services, as the proxy sees them.
+ *
+ *   app service --TLS (ALPN tsh-tunnel-v1, host cert)--> proxy
+ *   proxy: HTTP/2 *client* over that socket; the agent is the HTTP/2 server
+ *   proxy --GET /hello--> agent: { hostId, apps }      (which apps it serves)
+ *   proxy --POST /app/<name> (one stream per client connection)--> agent
+ *
+ * The agent's host id must match its certificate; the registry keeps the
+ * live sessions per app and pings them so a half-open tunnel is dropped
+ * within seconds.
+ */
+import http2 from 'node:http2';
+import type { TLSSocket } from 'node:tls';
+import { readCertificate, isSignedBy } from '../../shared/pki/readCertificate.js';
+import { identityOf } from '../../shared/identity/identity.js';
+import type { AuthService } from '../auth/authService.js';
+import type { Logger } from '../logger.js';
+import { keepTunnelAlive } from '../tunnelKeepAlive.js';
+
+/** HTTP/2 flow-control window for tunnels: large enough for 16 MiB bodies over a slow link. */
+export const TUNNEL_WINDOW = 8 << 20;
+
+interface Tunnel {
+  hostId: string;
+  apps: string[];
+  session: http2.ClientHttp2Session;
+}
+
+export class TunnelRegistry {
+  private readonly byApp = new Map<string, Tunnel[]>();
+  private readonly all = new Set<Tunnel>();
+  private next = 0;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly log: Logger,
+  ) {}
+
+  /** Takes a socket that negotiated the tunnel protocol. */
+  accept(socket: TLSSocket): void {
+    const peer = socket.getPeerCertificate(false);
+    let hostId: string;
+    try {
+      if (!socket.authorized || !peer?.raw) throw new Error(String(socket.authorizationError ?? 'no certificate'));
+      const identity = identityOf(readCertificate(peer.raw));
+      if (identity.kind !== 'host' || identity.hostRole !== 'app' || identity.cluster !== this.auth.ctx.clusterName || !isSignedBy(peer.raw, this.auth.caCerts().hostCa)) {
+        throw new Error('not an app service certificate of this cluster');
+      }
+      hostId = identity.username;
+    } catch (err) {
+      this.log.warn('PROXY', `refused a tunnel from ${socket.remoteAddress}: ${(err as Error).message}`);
+      socket.destroy();
+      return;
+    }
+    const session = http2.connect('http://agent.tunnel', {
+      createConnection: () => socket,
+      settings: { initialWindowSize: TUNNEL_WINDOW },
+    });
+    session.on('error', () => {});
+    session.on('connect', () => session.setLocalWindowSize(TUNNEL_WINDOW));
+    const req = session.request({ ':method': 'GET', ':path': '/hello' });
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (body += c));
+    req.on('error', () => session.destroy());
+    req.on('end', () => {
+      let apps: string[] = [];
+      try {
+        const hello = JSON.parse(body) as { hostId: string; apps: string[] };
+        if (hello.hostId !== hostId) throw new Error('host id does not match its certificate');
+        apps = hello.apps.map(String);
+      } catch (err) {
+        this.log.warn('PROXY', `agent ${hostId} sent a bad hello: ${(err as Error).message}`);
+        session.destroy();
+        return;
+      }
+      const tunnel: Tunnel = { hostId, apps, session };
+      this.add(tunnel);
+      this.log.info('PROXY', `app service ${hostId} connected a tunnel for ${apps.join(', ')}`);
+      keepTunnelAlive(session);
+      session.on('close', () => {
+        this.remove(tunnel);
+        this.log.info('PROXY', `app service ${hostId} tunnel closed`);
+      });
+    });
+  }
+
+  /** A live tunnel serving the app (round-robin over agents), or undefined. */
+  pick(app: string): http2.ClientHttp2Session | undefined {
+    const list = (this.byApp.get(app) ?? []).filter((t) => !t.session.closed && !t.session.destroyed);
+    if (list.length === 0) return undefined;
+    this.next = (this.next + 1) % list.length;
+    return list[this.next].session;
+  }
+
+  /** Names of apps with at least one connected agent. */
+  connectedApps(): string[] {
+    return [...this.byApp.entries()].filter(([, l]) => l.length > 0).map(([a]) => a);
+  }
+
+  closeAll(): void {
+    for (const t of this.all) t.session.destroy();
+  }
+
+  private add(t: Tunnel): void {
+    this.all.add(t);
+    for (const app of t.apps) this.byApp.set(app, [...(this.byApp.get(app) ?? []), t]);
+  }
+
+  private remove(t: Tunnel): void {
+    this.all.delete(t);
+    for (const app of t.apps) this.byApp.set(app, (this.byApp.get(app) ?? []).filter((x) => x !== t));
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The proxy's HTTP API on its web port: what browsers, `tsh`, `tctl` and
+ * joining agents talk to (everything except app traffic and agent tunnels,
+ * which arrive on the same port under their own ALPN protocols).
+ *
+ *   GET  /v1/webapi/ping                                  cluster name, version, second factor
+ *   GET  /v1/webapi/automaticupgrades/channel/default/version   "v<version>"
+ *   POST /v1/webapi/login                                 password (+ code) -> user certificate
+ *   GET  /v1/webapi/users/password/token/:token           invite details
+ *   PUT  /v1/webapi/users/password/token                  set password through an invite
+ *   GET  /web/invite/:token                               the invite page
+ *   GET  /v1/webapi/cas                                   the cluster's CA certificates (public)
+ *   POST /v1/webapi/join                                  app service join with a token
+ *   POST /v1/rpc/:method                                  the cluster API, caller = client certificate
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TshError } from '../../shared/errors.js';
+import { VERSION } from '../../shared/version.js';
+import { readJsonBody, sendError, sendJson } from '../../shared/http/json.js';
+import type { AuthService } from '../auth/authService.js';
+import { login } from '../auth/login.js';
+import { completeResetToken, describeResetToken } from '../auth/users.js';
+import { handleRpc } from '../auth/rpcHttp.js';
+import { invitePage } from './invitePage.js';
+
+export interface WebApiOptions {
+  auth: AuthService;
+  publicAddr: () => string;
+}
+
+/** Builds the request handler for the proxy's web API. */
+export function createWebApi(opts: WebApiOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { auth } = opts;
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://proxy');
+    const path = url.pathname;
+    res.setHeader('x-content-type-options', 'nosniff');
+    void (async () => {
+      try {
+        if (path.startsWith('/v1/rpc/')) return await handleRpc(auth, req, res, decodeURIComponent(path.slice('/v1/rpc/'.length)));
+        if (req.method === 'GET' && path === '/v1/webapi/ping') {
+          const s = auth.status();
+          return sendJson(res, 200, {
+            server_version: VERSION,
+            cluster_name: s.clusterName,
+            proxy: { public_addr: opts.publicAddr() },
+            auth: { type: 'local', second_factor: auth.ctx.secondFactor, local: { name: '' } },
+            min_client_version: '0.1.0',
+          });
+        }
+        if (req.method === 'GET' && path === '/v1/webapi/automaticupgrades/channel/default/version') {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          return res.end(`v${VERSION}`);
+        }
+        if (req.method === 'GET' && path === '/v1/webapi/cas') {
+          const cas = auth.caCerts();
+          return sendJson(res, 200, { cluster_name: auth.ctx.clusterName, user_ca: cas.userCa, host_ca: cas.hostCa });
+        }
+        if (req.method === 'POST' && path === '/v1/webapi/login') {
+          const b = await readJsonBody(req);
+          const result = await login(auth.ctx, { user: String(b.user ?? ''), password: String(b.password ?? ''), otp: b.otp_token, publicKey: String(b.public_key ?? ''), ttlMs: b.ttl_ms });
+          return sendJson(res, 200, { cert: result.cert, user_ca: result.userCa, host_ca: result.hostCa, cluster_name: result.clusterName, identity: result.identity });
+        }
+        const tokenMatch = /^\/v1\/webapi\/users\/password\/token\/([^/]+)$/.exec(path);
+        if (req.method === 'GET' && tokenMatch) return sendJson(res, 200, await describeResetToken(auth.ctx, decodeURIComponent(tokenMatch[1])));
+        if (req.method === 'PUT' && path === '/v1/webapi/users/password/token') {
+          const b = await readJsonBody(req);
+          return sendJson(res, 200, await completeResetToken(auth.ctx, { token: String(b.token ?? ''), password: String(b.password ?? ''), secondFactorToken: b.second_factor_token }));
+        }
+        if (req.method === 'GET' && /^\/web\/invite\/[^/]+$/.test(path)) {
+          const html = invitePage(opts.publicAddr());
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+          return res.end(html);
+        }
+        if (req.method === 'POST' && path === '/v1/webapi/join') {
+          const b = await readJsonBody(req);
+          return sendJson(res, 200, await auth.join({ token: String(b.token ?? ''), publicKey: String(b.public_key ?? ''), hostname: String(b.hostname ?? '') }));
+        }
+        if (req.method === 'GET' && (path === '/' || path === '/web' || path === '/web/')) {
+          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+          return res.end(`tsh-aws proxy for cluster ${auth.ctx.clusterName}\nLog in with: tsh login --proxy=${opts.publicAddr()} --user=NAME\n`);
+        }
+        throw new TshError('NOT_FOUND', `no such endpoint: ${req.method} ${path}`);
+      } catch (err) {
+        sendError(res, err);
+      }
+    })();
+  };
+}

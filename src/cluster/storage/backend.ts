@@ -1,0 +1,57 @@
+/**
+ * The one storage interface of the cluster, shaped like Teleport's backend:
+ * string keys (paths such as `/users/alice`), JSON values, a revision per
+ * write, optional expiry, and range reads by key prefix.
+ *
+ * Users, roles, tokens, app sessions, certificate authorities, app servers
+ * and audit events all live behind it. Two implementations share the same
+ * SQL shape: SQLite in the data dir (the default, nothing to run) and
+ * PostgreSQL (several auth/proxy instances sharing one cluster state).
+ */
+
+/** One stored value. */
+export interface Item<T = unknown> {
+  key: string;
+  value: T;
+  /** Increases on every write anywhere in the backend; lets callers compare-and-swap. */
+  revision: number;
+  /** When set, the item disappears from every read after this instant. */
+  expires?: Date;
+}
+
+export interface PutOptions {
+  expires?: Date;
+}
+
+/** One step of {@link Backend.batch}. */
+export type BatchOp =
+  | { op: 'put'; key: string; value: unknown; expires?: Date }
+  | { op: 'create'; key: string; value: unknown; expires?: Date }
+  | { op: 'delete'; key: string };
+
+export interface Backend {
+  /** The item at key, or undefined when absent or expired. */
+  get<T = unknown>(key: string): Promise<Item<T> | undefined>;
+  /** Writes key whether or not it exists. */
+  put<T = unknown>(key: string, value: T, opts?: PutOptions): Promise<Item<T>>;
+  /** Writes key only when absent (or expired); else throws TshError ALREADY_EXISTS. */
+  create<T = unknown>(key: string, value: T, opts?: PutOptions): Promise<Item<T>>;
+  /** Writes key only when it exists; else throws TshError NOT_FOUND. */
+  update<T = unknown>(key: string, value: T, opts?: PutOptions): Promise<Item<T>>;
+  /**
+   * Writes key only when its current revision is `revision`; else throws
+   * TshError ALREADY_EXISTS (someone else wrote first) or NOT_FOUND.
+   */
+  compareAndSwap<T = unknown>(key: string, revision: number, value: T, opts?: PutOptions): Promise<Item<T>>;
+  /** Removes key; true when something was removed. */
+  delete(key: string): Promise<boolean>;
+  /** Items whose key starts with prefix, sorted by key, expired ones left out. */
+  getRange<T = unknown>(prefix: string, opts?: { limit?: number }): Promise<Item<T>[]>;
+  /** Removes every key starting with prefix; returns how many. */
+  deleteRange(prefix: string): Promise<number>;
+  /** Applies all ops or none (a failed create rolls back the rest). */
+  batch(ops: BatchOp[]): Promise<void>;
+  /** Deletes expired rows; called on a timer by the auth service. */
+  sweepExpired(): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,81 @@
+import { startDynamoDbGateway } from './dynamodbGateway.js';
+import { SandboxIam, type SandboxRoleSpec } from './iam.js';
+import type { SandboxRequest } from './requestLog.js';
+import { seedTables, type SandboxTableSpec } from './seedTables.js';
+import { startSts } from './sts.js';
+
+export type { SandboxRoleSpec } from './iam.js';
+export type { SandboxRequest } from './requestLog.js';
+export type { SandboxTableSpec } from './seedTables.js';
+
+export interface SandboxOptions {
+  /** Default 123456789012. */
+  accountId?: string;
+  roles?: SandboxRoleSpec[];
+  tables?: SandboxTableSpec[];
+  /** The sandbox's notion of now: session expiry, Expiration, signature clock skew. */
+  clock?: () => Date;
+}
+
+/** A running local AWS: STS and DynamoDB on loopback. */
+export interface Sandbox {
+  accountId: string;
+  /** The operator IAM user's long-lived key (random per sandbox): the key the app service uses to assume roles. */
+  baseCredentials: { accessKeyId: string; secretAccessKey: string };
+  stsEndpoint: string;
+  dynamodbEndpoint: string;
+  /** The SDKs' standard endpoint variables pointing at this sandbox. */
+  endpointEnv(): Record<string, string>;
+  /** Adds a role after start; returns its ARN. */
+  addRole(role: SandboxRoleSpec): string;
+  /** Every request answered, in order. */
+  requests: SandboxRequest[];
+  /** Stops every server; nothing is left running. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the stand-in for AWS that tests and the demo use (DESIGN.md, "Local
+ * AWS sandbox"): STS that checks the operator's SigV4 and hands out role
+ * sessions, and DynamoDB (dynalite behind a verifying gateway) that accepts
+ * only those sessions. Everything listens on 127.0.0.1 on random ports; the
+ * product reaches it only through AWS_ENDPOINT_URL_* variables.
+ */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const accountId = opts.accountId ?? '123456789012';
+  const clock = opts.clock ?? (() => new Date());
+  const iam = new SandboxIam(accountId);
+  for (const role of opts.roles ?? []) iam.addRole(role);
+  const requests: SandboxRequest[] = [];
+  const log = (entry: SandboxRequest): void => {
+    requests.push(entry);
+  };
+
+  const sts = await startSts({ iam, clock, log });
+  let dynamodb: Awaited<ReturnType<typeof startDynamoDbGateway>> | undefined;
+  try {
+    dynamodb = await startDynamoDbGateway({ iam, clock, log });
+    await seedTables(dynamodb.callBackend, opts.tables ?? []);
+  } catch (err) {
+    await dynamodb?.close();
+    await sts.close();
+    throw err;
+  }
+  const gateway = dynamodb;
+
+  let closed = false;
+  return {
+    accountId,
+    baseCredentials: { ...iam.operator.credentials },
+    stsEndpoint: sts.endpoint,
+    dynamodbEndpoint: gateway.endpoint,
+    endpointEnv: () => ({ AWS_ENDPOINT_URL_STS: sts.endpoint, AWS_ENDPOINT_URL_DYNAMODB: gateway.endpoint }),
+    addRole: (role) => iam.addRole(role).arn,
+    requests,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await Promise.all([sts.close(), gateway.close()]);
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * One line of the sandbox's request log. Tests read it to see what reached
+ * "AWS" and as whom: that the app service assumed the right role, that a
+ * refused request never got through, that each call was re-signed.
+ */
+export interface SandboxRequest {
+  time: Date;
+  service: 'sts' | 'dynamodb';
+  /** The API action: `AssumeRole`, `PutItem`... (`Unknown` when the request named none). */
+  action: string;
+  /** Who signed it, when the sandbox could tell: the operator user or an assumed-role ARN. */
+  callerArn?: string;
+  /** The HTTP status answered. */
+  status: number;
+  /** The AWS error code answered, if any: `AccessDenied`, `InvalidSignatureException`... */
+  errorCode?: string;
+}
+
+export type LogRequest = (entry: SandboxRequest) => void;

@@ -1,0 +1,40 @@
+/**
+ * Shapes that cross the cluster API, shared by the cluster (which produces
+ * them) and the clients (which read them), so neither imports the other.
+ */
+
+/** An app as listed to a user (`tsh apps ls`). */
+export interface AppListing {
+  name: string;
+  description: string;
+  publicAddr: string;
+  labels: Record<string, string>;
+  uri: string;
+  /** True for AWS console apps: they serve AWS API access. */
+  aws: boolean;
+  /** IAM roles the caller may use on this app (AWS apps). */
+  awsRoleArns: string[];
+  /** Hostnames of the agents serving it. */
+  agents: string[];
+}
+
+/** A server-side app session. */
+export interface AppSession {
+  id: string;
+  user: string;
+  app: string;
+  publicAddr: string;
+  awsRoleArn: string;
+  created: string;
+  expires: string;
+}
+
+/** One audit event as stored and returned by `audit.search`. */
+export interface AuditEventRecord {
+  event: string;
+  code: string;
+  uid: string;
+  time: string;
+  user?: string;
+  [field: string]: unknown;
+}

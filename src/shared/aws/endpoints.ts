@@ -1,0 +1,52 @@
+/**
+ * Which hosts are AWS. The forward proxy intercepts only these, and the app
+ * service signs requests only for these, so the lists here are a security
+ * boundary: a host that passes is one we will attach real AWS credentials to.
+ */
+
+/** AWS console URLs that make an app an AWS app (commercial, GovCloud, China). */
+const consoleHosts = ['console.aws.amazon.com', 'console.amazonaws-us-gov.com', 'console.amazonaws.cn'];
+
+/** True when uri points at an AWS management console. */
+export function isAwsConsoleUri(uri: string): boolean {
+  try {
+    const u = new URL(uri);
+    return u.protocol === 'https:' && consoleHosts.some((h) => u.hostname === h || u.hostname.endsWith(`.${h}`));
+  } catch {
+    return false;
+  }
+}
+
+/** A DNS label as AWS uses them: letters, digits, dashes (and underscores in a few bucket names). */
+const label = '[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?';
+const awsHostPattern = new RegExp(`^(?:${label}\\.)+(?:amazonaws\\.com|amazonaws\\.com\\.cn|api\\.aws)$`);
+
+/**
+ * True for an AWS service endpoint host: `*.amazonaws.com`, `*.amazonaws.com.cn`,
+ * `*.api.aws`, including account-based DynamoDB hosts such as
+ * `123456789012.ddb.us-east-1.amazonaws.com`. The host is compared whole and
+ * lower-cased; ports, userinfo, trailing dots and anything that is not a
+ * plain DNS name are refused, so parser tricks cannot smuggle another host in.
+ */
+export function isAwsHost(host: string): boolean {
+  if (host.length > 253) return false;
+  return awsHostPattern.test(host);
+}
+
+/**
+ * True for AWS hosts the local proxy should intercept. SSM's websocket host
+ * (`ssmmessages.*`) is tunnelled untouched: `aws ssm start-session` speaks
+ * its own protocol over it.
+ */
+export function shouldIntercept(host: string): boolean {
+  const h = host.toLowerCase();
+  return isAwsHost(h) && !h.startsWith('ssmmessages.');
+}
+
+/** Host without port: "a.b:443" -> "a.b", "[::1]:8" -> "::1". */
+export function stripPort(hostHeader: string): string {
+  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(hostHeader);
+  if (m) return m[1];
+  const i = hostHeader.lastIndexOf(':');
+  return i > 0 && hostHeader.indexOf(':') === i ? hostHeader.slice(0, i) : hostHeader;
+}

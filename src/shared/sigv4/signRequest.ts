@@ -1,0 +1,68 @@
+import { TshError } from '../errors.js';
+import { computeSignature } from './computeSignature.js';
+import { parseQuery } from './parseQuery.js';
+import { readHeader } from './readHeader.js';
+import type { AwsCredentials, SignedRequest } from './types.js';
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+const PAYLOAD_HEADER = 'x-amz-content-sha256';
+/** Headers the signer writes itself; any incoming value is replaced. */
+const GENERATED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token', 'date']);
+
+/**
+ * Signs a request with SigV4 and returns the headers to set on it:
+ * `authorization`, `x-amz-date`, and `x-amz-security-token` when the
+ * credentials carry a session token (when they do not, the caller must remove
+ * any incoming token header).
+ *
+ * Why: the app service drops the client's signature and re-signs with the
+ * assumed-role credentials, and tests sign requests the same way. The payload
+ * mode the client chose is kept: an incoming x-amz-content-sha256 of
+ * `UNSIGNED-PAYLOAD` or a hex hash is reused as the payload hash (and signed
+ * when it is in `signedHeaders`), so the forwarded body is never re-hashed
+ * under a different policy; without the header the body is hashed. Streaming
+ * payloads cannot be re-signed (their chunk signatures chain from the
+ * client's key) and are refused with TshError('BAD_INPUT'), as is a signed
+ * header the request does not carry.
+ */
+export async function signRequest(
+  req: SignedRequest,
+  creds: AwsCredentials,
+  opts: { region: string; service: string; signedHeaders: string[]; now?: Date },
+): Promise<Record<string, string>> {
+  const names = opts.signedHeaders.map((n) => n.toLowerCase()).filter((n) => !GENERATED.has(n));
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    const value = readHeader(req.headers, name);
+    if (value === undefined) throw new TshError('BAD_INPUT', `cannot sign the request: it has no ${name} header`);
+    headers[name] = value;
+  }
+
+  const unsignable = new Set<string>();
+  const payloadHash = readHeader(req.headers, PAYLOAD_HEADER);
+  if (payloadHash !== undefined) {
+    if (payloadHash.startsWith('STREAMING-')) {
+      throw new TshError('BAD_INPUT', `cannot re-sign a streaming payload (${payloadHash.slice(0, 60)})`);
+    }
+    if (payloadHash !== 'UNSIGNED-PAYLOAD' && !HEX_SHA256.test(payloadHash)) {
+      throw new TshError('BAD_INPUT', 'x-amz-content-sha256 must be a SHA-256 hex digest or UNSIGNED-PAYLOAD');
+    }
+    headers[PAYLOAD_HEADER] = payloadHash;
+    if (!names.includes(PAYLOAD_HEADER)) unsignable.add(PAYLOAD_HEADER);
+  }
+
+  const signed = await computeSignature({
+    req,
+    headers,
+    credentials: creds,
+    region: opts.region,
+    service: opts.service,
+    signingDate: opts.now ?? new Date(),
+    signable: new Set([...names, 'x-amz-date', 'x-amz-security-token']),
+    unsignable,
+    query: parseQuery(req.query),
+  });
+  const out: Record<string, string> = { authorization: signed.authorization, 'x-amz-date': signed['x-amz-date'] };
+  if (creds.sessionToken) out['x-amz-security-token'] = creds.sessionToken;
+  return out;
+}

@@ -1,0 +1,82 @@
+/** Shared by the auth service (checking codes) and by scripts that log in unattended (the demo, tests). */
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Time-based one-time codes (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits), the
+ * kind every authenticator app reads from an otpauth:// URI.
+ */
+const STEP_SECONDS = 30;
+const base32Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** A new random secret, base32 as authenticator apps expect. */
+export function newTotpSecret(): string {
+  return base32Encode(randomBytes(20));
+}
+
+/** The otpauth:// URI an authenticator app scans. */
+export function totpUri(secret: string, account: string, issuer: string): string {
+  const label = encodeURIComponent(`${issuer}:${account}`);
+  return `otpauth://totp/${label}?secret=${secret}&issuer=${encodeURIComponent(issuer)}&algorithm=SHA1&digits=6&period=${STEP_SECONDS}`;
+}
+
+/** The code for a time (default now). */
+export function totpCode(secret: string, at: Date = new Date()): string {
+  return codeForCounter(secret, Math.floor(at.getTime() / 1000 / STEP_SECONDS));
+}
+
+/**
+ * Checks a code, allowing one step of clock drift either way. Returns the
+ * step counter that matched (callers store it so a code is used once), or
+ * undefined.
+ */
+export function verifyTotp(secret: string, code: string, at: Date, lastUsedCounter = -1): number | undefined {
+  if (!/^\d{6}$/.test(code)) return undefined;
+  const counter = Math.floor(at.getTime() / 1000 / STEP_SECONDS);
+  for (const c of [counter, counter - 1, counter + 1]) {
+    if (c > lastUsedCounter && codeForCounter(secret, c) === code) return c;
+  }
+  return undefined;
+}
+
+function codeForCounter(secret: string, counter: number): string {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', base32Decode(secret)).update(msg).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const bin = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return bin.toString().padStart(6, '0');
+}
+
+function base32Encode(buf: Buffer): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of buf) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += base32Alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += base32Alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+function base32Decode(text: string): Buffer {
+  const clean = text.toUpperCase().replace(/=+$/, '');
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of clean) {
+    const idx = base32Alphabet.indexOf(ch);
+    if (idx < 0) continue;
+    value = (value << 5) | idx;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}

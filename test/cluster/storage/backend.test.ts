@@ -1,0 +1,340 @@
+/**
+ * One behaviour suite run against both storage backends (SQLite in a temp
+ * dir, a throwaway PostgreSQL 15), plus the few things only one of them has:
+ * file modes, connection errors, the openBackend switch.
+ */
+import { test, describe, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Backend } from '../../../src/cluster/storage/backend.js';
+import { openBackend } from '../../../src/cluster/storage/openBackend.js';
+import { openPostgresBackend } from '../../../src/cluster/storage/postgresBackend.js';
+import { openSqliteBackend } from '../../../src/cluster/storage/sqliteBackend.js';
+import { isCode, type ErrorCode } from '../../../src/shared/errors.js';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
+
+const T0 = Date.parse('2030-01-01T00:00:00Z');
+
+/** A clock tests move by hand. */
+function fakeClock() {
+  let now = T0;
+  return {
+    now: () => new Date(now),
+    set: (ms: number) => void (now = ms),
+    advance: (ms: number) => void (now += ms),
+  };
+}
+
+function rejectsWith(code: ErrorCode) {
+  return (err: unknown) => {
+    assert.ok(isCode(err, code), `expected TshError ${code}, got ${String(err)}`);
+    return true;
+  };
+}
+
+/** How the suite gets a backend: `open` may be called again after close() to test a restart. */
+interface Fixture {
+  setup(): Promise<void>;
+  open(clock: () => Date): Promise<Backend>;
+  teardown(): Promise<void>;
+}
+
+function backendSuite(name: string, fixture: Fixture) {
+  describe(name, () => {
+    const clock = fakeClock();
+    let b: Backend;
+
+    before(async () => {
+      await fixture.setup();
+      b = await fixture.open(clock.now);
+    });
+    after(async () => {
+      await b?.close();
+      await fixture.teardown();
+    });
+    beforeEach(async () => {
+      clock.set(T0);
+      await b.deleteRange('');
+      await b.sweepExpired(); // nothing left from earlier tests, live or expired
+      assert.deepEqual(await b.getRange(''), []);
+    });
+
+    test('get of a missing key is undefined; put then get round-trips', async () => {
+      assert.equal(await b.get('/users/alice'), undefined);
+      const put = await b.put('/users/alice', { name: 'alice', roles: ['access'] });
+      assert.equal(put.key, '/users/alice');
+      assert.ok(put.revision > 0);
+      assert.equal(put.expires, undefined);
+      assert.deepEqual(await b.get('/users/alice'), put);
+      assert.deepEqual((await b.get('/users/alice'))?.value, { name: 'alice', roles: ['access'] });
+    });
+
+    test('revisions increase on every write, across keys', async () => {
+      const r1 = (await b.put('/a', 1)).revision;
+      const r2 = (await b.put('/b', 2)).revision;
+      const r3 = (await b.put('/a', 3)).revision;
+      const r4 = (await b.update('/b', 4)).revision;
+      // Deleting the newest row must not hand its revision out again.
+      await b.delete('/b');
+      const r5 = (await b.create('/b', 5)).revision;
+      assert.ok(r1 < r2 && r2 < r3 && r3 < r4 && r4 < r5, `not increasing: ${[r1, r2, r3, r4, r5]}`);
+      assert.equal((await b.get('/b'))?.revision, r5);
+      assert.equal((await b.get('/a'))?.value, 3);
+    });
+
+    test('create refuses an existing key and leaves it alone', async () => {
+      const first = await b.create('/roles/dev', { v: 1 });
+      assert.deepEqual(first.value, { v: 1 });
+      await assert.rejects(b.create('/roles/dev', { v: 2 }), rejectsWith('ALREADY_EXISTS'));
+      assert.deepEqual(await b.get('/roles/dev'), first);
+    });
+
+    test('update needs an existing key', async () => {
+      await assert.rejects(b.update('/roles/none', 1), rejectsWith('NOT_FOUND'));
+      assert.equal(await b.get('/roles/none'), undefined);
+      const before = await b.put('/roles/dev', 'old');
+      const after = await b.update('/roles/dev', 'new');
+      assert.equal(after.value, 'new');
+      assert.ok(after.revision > before.revision);
+      assert.deepEqual(await b.get('/roles/dev'), after);
+    });
+
+    test('put replaces the value and clears an expiry it does not repeat', async () => {
+      await b.put('/k', 1, { expires: new Date(T0 + 60_000) });
+      const again = await b.put('/k', 2);
+      assert.equal(again.expires, undefined);
+      clock.advance(120_000);
+      assert.equal((await b.get('/k'))?.value, 2);
+    });
+
+    test('compareAndSwap writes only over the expected revision', async () => {
+      await assert.rejects(b.compareAndSwap('/cas', 1, 'x'), rejectsWith('NOT_FOUND'));
+      const v1 = await b.put('/cas', 'v1');
+      const v2 = await b.compareAndSwap('/cas', v1.revision, 'v2');
+      assert.equal(v2.value, 'v2');
+      assert.ok(v2.revision > v1.revision);
+      // A second writer still holding v1's revision loses.
+      await assert.rejects(b.compareAndSwap('/cas', v1.revision, 'stale'), rejectsWith('ALREADY_EXISTS'));
+      assert.deepEqual(await b.get('/cas'), v2);
+    });
+
+    test('delete says whether something was removed', async () => {
+      await b.put('/d', 1);
+      assert.equal(await b.delete('/d'), true);
+      assert.equal(await b.get('/d'), undefined);
+      assert.equal(await b.delete('/d'), false);
+    });
+
+    test('getRange is sorted and exact to the prefix', async () => {
+      const keys = ['/users/b', '/users/a/x', '/usersx', '/users/ab', '/users/a', '/users/', '/users/A', '/users/a\u{10FFFF}z', '/users/b/a'];
+      for (const k of keys) await b.put(k, k);
+      const got = (p: string) => b.getRange(p).then((items) => items.map((i) => i.key));
+      assert.deepEqual(await got('/users/a'), ['/users/a', '/users/a/x', '/users/ab', '/users/a\u{10FFFF}z']);
+      assert.deepEqual(await got('/users/'), ['/users/', '/users/A', '/users/a', '/users/a/x', '/users/ab', '/users/a\u{10FFFF}z', '/users/b', '/users/b/a']);
+      assert.deepEqual(await got('/users/a/'), ['/users/a/x']);
+      assert.deepEqual(await got('/nothing'), []);
+      const limited = await b.getRange('/users/', { limit: 2 });
+      assert.deepEqual(limited.map((i) => i.key), ['/users/', '/users/A']);
+      assert.equal(limited[0].value, '/users/');
+    });
+
+    test('getRange treats % _ and \\ as plain characters', async () => {
+      for (const k of ['/p/100%', '/p/1000', '/p/100%/x', '/p/a_b', '/p/axb', '/p/a\\b', '/p/a\\\\b']) await b.put(k, 1);
+      const got = (p: string) => b.getRange(p).then((items) => items.map((i) => i.key));
+      assert.deepEqual(await got('/p/100%'), ['/p/100%', '/p/100%/x']);
+      assert.deepEqual(await got('/p/a_'), ['/p/a_b']);
+      assert.deepEqual(await got('/p/a\\'), ['/p/a\\\\b', '/p/a\\b']);
+      assert.deepEqual(await got('/p/%'), []);
+      assert.deepEqual(await got('/p/_'), []);
+    });
+
+    test('deleteRange removes the prefix only and counts', async () => {
+      for (const k of ['/s/1', '/s/2', '/s2', '/t/1']) await b.put(k, 1);
+      assert.equal(await b.deleteRange('/s/'), 2);
+      assert.deepEqual((await b.getRange('/')).map((i) => i.key), ['/s2', '/t/1']);
+      assert.equal(await b.deleteRange('/s/'), 0);
+    });
+
+    test('an expired item is invisible to every read and write', async () => {
+      const expires = new Date(T0 + 10_000);
+      const item = await b.put('/sessions/1', { user: 'alice' }, { expires });
+      assert.equal(item.expires?.getTime(), expires.getTime());
+      await b.put('/sessions/2', 'forever');
+      clock.advance(9_999);
+      assert.equal((await b.get('/sessions/1'))?.expires?.getTime(), expires.getTime());
+      clock.advance(2);
+      assert.equal(await b.get('/sessions/1'), undefined);
+      assert.deepEqual((await b.getRange('/sessions/')).map((i) => i.key), ['/sessions/2']);
+      await assert.rejects(b.update('/sessions/1', 'x'), rejectsWith('NOT_FOUND'));
+      await assert.rejects(b.compareAndSwap('/sessions/1', item.revision, 'x'), rejectsWith('NOT_FOUND'));
+      assert.equal(await b.delete('/sessions/1'), false);
+      // create over an expired key succeeds and starts fresh (no expiry unless given).
+      const fresh = await b.create('/sessions/1', 'new');
+      assert.equal(fresh.expires, undefined);
+      assert.ok(fresh.revision > item.revision);
+      assert.deepEqual(await b.get('/sessions/1'), fresh);
+    });
+
+    test('sweepExpired deletes expired rows and only those', async () => {
+      await b.put('/x/1', 1, { expires: new Date(T0 + 1_000) });
+      await b.put('/x/2', 2, { expires: new Date(T0 + 2_000) });
+      await b.put('/x/3', 3, { expires: new Date(T0 + 60_000) });
+      await b.put('/x/4', 4);
+      clock.advance(5_000);
+      // Unswept, an expired row is still stored: moving the clock back shows it again.
+      clock.set(T0);
+      assert.equal((await b.get('/x/1'))?.value, 1);
+      clock.advance(5_000);
+      assert.equal(await b.sweepExpired(), 2);
+      assert.equal(await b.sweepExpired(), 0);
+      clock.set(T0);
+      assert.equal(await b.get('/x/1'), undefined, 'swept rows are gone for good');
+      assert.deepEqual((await b.getRange('/x/')).map((i) => i.key), ['/x/3', '/x/4']);
+    });
+
+    test('batch applies everything or nothing', async () => {
+      await b.put('/bt/keep', 'old');
+      await b.put('/bt/taken', 'someone');
+      await b.put('/bt/gone', 'still here');
+      await assert.rejects(
+        b.batch([
+          { op: 'put', key: '/bt/new', value: 1 },
+          { op: 'put', key: '/bt/keep', value: 'changed' },
+          { op: 'delete', key: '/bt/gone' },
+          { op: 'create', key: '/bt/taken', value: 'me' },
+        ]),
+        rejectsWith('ALREADY_EXISTS'),
+      );
+      assert.deepEqual(
+        (await b.getRange('/bt/')).map((i) => [i.key, i.value]),
+        [['/bt/gone', 'still here'], ['/bt/keep', 'old'], ['/bt/taken', 'someone']],
+      );
+      await b.batch([
+        { op: 'put', key: '/bt/new', value: 1, expires: new Date(T0 + 1_000) },
+        { op: 'create', key: '/bt/fresh', value: 2 },
+        { op: 'delete', key: '/bt/gone' },
+      ]);
+      assert.deepEqual(
+        (await b.getRange('/bt/')).map((i) => [i.key, i.value]),
+        [['/bt/fresh', 2], ['/bt/keep', 'old'], ['/bt/new', 1], ['/bt/taken', 'someone']],
+      );
+      assert.equal((await b.get('/bt/new'))?.expires?.getTime(), T0 + 1_000);
+    });
+
+    test('unicode and nested JSON round-trip', async () => {
+      const value = {
+        name: 'Zoë 🚀 日本語 \u00e9\u0301',
+        quote: 'it\'s "quoted" \\ back\nslash\ttab \u0000 nul',
+        nested: { list: [1, -2.5e-10, null, true, { deep: [[], {}, ['x']] }], empty: '' },
+        big: Number.MAX_SAFE_INTEGER,
+      };
+      const key = '/users/zoë🚀/日本';
+      await b.put(key, value);
+      assert.deepEqual((await b.get(key))?.value, value);
+      assert.deepEqual((await b.getRange('/users/zoë🚀/'))[0].value, value);
+      for (const v of ['plain', 0, null, [1, 'two'], false]) {
+        await b.put('/scalar', v);
+        assert.deepEqual((await b.get('/scalar'))?.value, v);
+      }
+      await assert.rejects(b.put('/bad', undefined), rejectsWith('INTERNAL'));
+    });
+
+    test('data and the revision counter survive a restart', async () => {
+      const stored = await b.put('/ca/host', { cert: 'PEM…' }, { expires: new Date(T0 + 3_600_000) });
+      await b.put('/ca/user', 'u');
+      await b.close();
+      b = await fixture.open(clock.now);
+      assert.deepEqual(await b.get('/ca/host'), stored);
+      assert.deepEqual((await b.getRange('/ca/')).map((i) => i.key), ['/ca/host', '/ca/user']);
+      const next = await b.put('/ca/other', 1);
+      assert.ok(next.revision > stored.revision + 1, 'revisions continue after a restart');
+    });
+  });
+}
+
+// --- SQLite -----------------------------------------------------------------
+
+let sqliteDir = '';
+backendSuite('sqlite backend', {
+  setup: async () => void (sqliteDir = await mkdtemp(join(tmpdir(), 'tsh-sqlite-'))),
+  open: (clock) => openSqliteBackend({ path: join(sqliteDir, 'cluster.db'), clock }),
+  teardown: () => rm(sqliteDir, { recursive: true, force: true }),
+});
+
+describe('sqlite specifics', () => {
+  let dir = '';
+  before(async () => void (dir = await mkdtemp(join(tmpdir(), 'tsh-sqlite-'))));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('the file and its WAL are created 0600', async () => {
+    const path = join(dir, 'private.db');
+    const b = await openSqliteBackend({ path });
+    await b.put('/k', 1);
+    try {
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+      assert.ok(existsSync(`${path}-wal`), 'WAL mode');
+      assert.equal(statSync(`${path}-wal`).mode & 0o777, 0o600);
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('a missing directory is a CONFIG error naming it', async () => {
+    const missing = join(dir, 'no', 'such');
+    await assert.rejects(openSqliteBackend({ path: join(missing, 'cluster.db') }), (err: unknown) => {
+      assert.ok(isCode(err, 'CONFIG'));
+      assert.match((err as Error).message, new RegExp(missing));
+      return true;
+    });
+    assert.equal(existsSync(missing), false);
+  });
+
+  test('a file that is not a database is a CONFIG error', async () => {
+    const path = join(dir, 'junk.db');
+    await writeFile(path, 'x'.repeat(4096));
+    await assert.rejects(openSqliteBackend({ path }), rejectsWith('CONFIG'));
+  });
+
+  test('openBackend defaults to <dataDir>/cluster.db and resolves relative paths from the data dir', async () => {
+    const a = await openBackend({ type: 'sqlite' }, dir);
+    await a.close();
+    assert.ok(existsSync(join(dir, 'cluster.db')));
+    const c = await openBackend({ type: 'sqlite', path: 'other.db' }, dir);
+    await c.close();
+    assert.ok(existsSync(join(dir, 'other.db')));
+    await assert.rejects(openBackend({ type: 'postgres' }, dir), rejectsWith('CONFIG'));
+  });
+});
+
+// --- PostgreSQL -------------------------------------------------------------
+
+let server: TestPostgres | undefined;
+backendSuite('postgres backend', {
+  setup: async () => void (server = await startPostgres()),
+  open: (clock) => openPostgresBackend({ connectionString: server!.connectionString, clock, poolSize: 3 }),
+  teardown: async () => server?.stop(),
+});
+
+describe('postgres specifics', () => {
+  test('an unreachable server is a CONFIG error naming host and port, never the password', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const connectionString = `postgresql://teleport:s3cret-pw@127.0.0.1:${port}/teleport`;
+    await assert.rejects(openPostgresBackend({ connectionString }), (err: unknown) => {
+      assert.ok(isCode(err, 'CONFIG'), String(err));
+      const e = err as Error & { hint?: string };
+      assert.match(e.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+      assert.ok(e.hint);
+      assert.doesNotMatch(`${e.message} ${e.hint}`, /s3cret-pw/);
+      return true;
+    });
+  });
+});
