@@ -48,7 +48,7 @@ interface HostIdentity {
 }
 
 const HEARTBEAT_MS = 30_000;
-const ROLE_CACHE_MS = 10_000;
+const ROLE_CACHE_MS = 5_000;
 
 export class AppService {
   private heartbeat?: NodeJS.Timeout;

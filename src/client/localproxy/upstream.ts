@@ -1,0 +1,158 @@
+/**
+ * The local proxy's connections to the cluster proxy.
+ *
+ *   local proxy ==mTLS (app certificate, ALPN tsh-app-v1)==> cluster proxy web address
+ *                 HTTP/1.1 keep-alive: one request at a time per connection,
+ *                 idle connections reused (no TLS handshake per request)
+ *
+ * The cluster closes these connections when the app session ends or the app
+ * certificate expires, so a connection can die while idle in the pool: a
+ * request that fails on a reused connection before any byte of a response
+ * arrived is sent once more on a fresh one (its body is buffered, so this is
+ * safe). When the app certificate is renewed, new requests go out on a new
+ * pool with the new certificate, while requests already in flight finish on
+ * the old one, which is closed once they are done.
+ */
+import https from 'node:https';
+import tls from 'node:tls';
+import { isIP } from 'node:net';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { transportError } from '../../shared/http/apiClient.js';
+import { formatHostPort, parseHostPort } from '../../shared/net/hostPort.js';
+
+/** The ALPN protocol that tells the cluster proxy this is app traffic. */
+export const APP_ALPN = 'tsh-app-v1';
+
+/** The client certificate presented to the cluster (PEM). */
+export interface UpstreamIdentity {
+  key: string;
+  cert: string;
+}
+
+/** Where and how to reach the cluster proxy. */
+export interface UpstreamOptions {
+  /** host:port of the cluster proxy's web address (profile.webProxyAddr). */
+  addr: string;
+  /** PEM of the cluster's CAs, trusted in addition to the system roots. */
+  clusterCas?: string;
+  /** Skip verifying the cluster proxy's certificate (`--insecure`). */
+  insecure?: boolean;
+  identity: UpstreamIdentity;
+  /** Idle connections are closed after this long; default 30 s (below the cluster's 60 s). */
+  idleTimeoutMs?: number;
+}
+
+/** One request to forward, with its body already read. */
+export interface UpstreamRequest {
+  method: string;
+  /** Raw path and query, exactly as the client sent them. */
+  path: string;
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/** A pool with the in-flight count that decides when a retired pool may close. */
+interface Generation {
+  agent: https.Agent;
+  inFlight: number;
+  retired: boolean;
+}
+
+/** Keep-alive connections to the cluster proxy whose client certificate can be swapped. */
+export class UpstreamPool {
+  private readonly host: string;
+  private readonly port: number;
+  private readonly addr: string;
+  private current: Generation;
+  private closed = false;
+
+  constructor(private readonly opts: UpstreamOptions) {
+    const hp = parseHostPort(opts.addr, 3080, 'proxy address');
+    this.host = hp.host;
+    this.port = hp.port;
+    this.addr = formatHostPort(hp);
+    this.current = this.generation(opts.identity);
+  }
+
+  /** Sends new requests with a renewed certificate; requests in flight finish on their connections. */
+  setIdentity(identity: UpstreamIdentity): void {
+    const old = this.current;
+    this.current = this.generation(identity);
+    old.retired = true;
+    if (old.inFlight === 0) old.agent.destroy();
+  }
+
+  /**
+   * Forwards one request and resolves with the response (its body still to
+   * be read), or rejects with a TshError saying why the cluster could not be
+   * reached. The caller must consume or destroy the response.
+   */
+  async request(req: UpstreamRequest): Promise<IncomingMessage> {
+    if (this.closed) throw transportError(Object.assign(new Error('the local proxy is closing'), { code: 'ECONNRESET' }), this.addr);
+    const gen = this.current;
+    gen.inFlight++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      gen.inFlight--;
+      if (gen.retired && gen.inFlight === 0) gen.agent.destroy();
+    };
+    try {
+      const res = await this.send(gen.agent, req, false);
+      res.once('close', release);
+      return res;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  private send(agent: https.Agent, req: UpstreamRequest, isRetry: boolean): Promise<IncomingMessage> {
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      let answered = false;
+      const out = https.request(
+        { host: this.host, port: this.port, method: req.method, path: req.path, headers: req.headers, agent },
+        (res) => {
+          answered = true;
+          resolve(res);
+        },
+      );
+      out.on('error', (err: NodeJS.ErrnoException) => {
+        if (answered) return; // the response stream reports its own errors
+        // A kept-alive connection the cluster closed while it sat idle: try once more on a new one.
+        // The cluster closes all of a session's connections at once, so the other idle ones go too.
+        if (!isRetry && out.reusedSocket) {
+          for (const list of Object.values(agent.freeSockets)) for (const s of list ?? []) s.destroy();
+          resolve(this.send(agent, req, true));
+        }
+        else reject(transportError(err, this.addr));
+      });
+      out.end(req.body);
+    });
+  }
+
+  /** Closes every connection, idle or not. */
+  close(): void {
+    this.closed = true;
+    this.current.agent.destroy();
+  }
+
+  private generation(identity: UpstreamIdentity): Generation {
+    const agent = new https.Agent({
+      keepAlive: true,
+      keepAliveMsecs: 15_000,
+      maxFreeSockets: 256,
+      scheduling: 'lifo',
+      timeout: this.opts.idleTimeoutMs ?? 30_000,
+      key: identity.key,
+      cert: identity.cert,
+      ca: this.opts.clusterCas ? [...tls.rootCertificates, this.opts.clusterCas] : undefined,
+      rejectUnauthorized: !this.opts.insecure,
+      servername: isIP(this.host) ? undefined : this.host,
+      ALPNProtocols: [APP_ALPN],
+      noDelay: true,
+    } as https.AgentOptions);
+    return { agent, inFlight: 0, retired: false };
+  }
+}
