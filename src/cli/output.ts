@@ -20,7 +20,7 @@ export function parseFormat<T extends string>(value: string | undefined, allowed
 export async function printData(ctx: CliContext, format: Format, data: unknown, text: () => string): Promise<void> {
   if (format === 'json') ctx.stdout.write(JSON.stringify(data, null, 2) + '\n');
   else if (format === 'yaml') {
-    const { stringify } = await import('yaml');
+    const { toYaml: stringify } = await import('../shared/yaml/toYaml.js');
     ctx.stdout.write(stringify(data));
   } else ctx.stdout.write(text());
 }

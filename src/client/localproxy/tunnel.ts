@@ -49,7 +49,7 @@ function viaProxy(client: Socket, head: Buffer, target: { host: string; port: nu
   const host = proxy.hostname.replace(/^\[|\]$/g, '');
   const upstream: Socket =
     proxy.protocol === 'https:'
-      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: !insecure, ALPNProtocols: ['http/1.1'], noDelay: true })
+      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: !insecure, ALPNProtocols: ['http/1.1'] })
       : net.connect({ host, port, noDelay: true });
   const where = proxy.host;
   let settled = false;
@@ -68,6 +68,7 @@ function viaProxy(client: Socket, head: Buffer, target: { host: string; port: nu
       const user = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
       lines.push(`Proxy-Authorization: Basic ${Buffer.from(user).toString('base64')}`);
     }
+    upstream.setNoDelay(true);
     upstream.write(lines.join('\r\n') + '\r\n\r\n');
   });
   let buffered = Buffer.alloc(0);

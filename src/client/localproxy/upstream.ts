@@ -15,7 +15,8 @@
  */
 import https from 'node:https';
 import tls from 'node:tls';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { transportError } from '../../shared/http/apiClient.js';
 import { formatHostPort, parseHostPort } from '../../shared/net/hostPort.js';
@@ -51,9 +52,18 @@ export interface UpstreamRequest {
   body: Buffer;
 }
 
+/** https.Agent whose connections send small TLS records at once (no Nagle delay between head and body). */
+class AppAgent extends https.Agent {
+  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback);
+    (socket as Socket | null | undefined)?.setNoDelay?.(true);
+    return socket;
+  }
+}
+
 /** A pool with the in-flight count that decides when a retired pool may close. */
 interface Generation {
-  agent: https.Agent;
+  agent: AppAgent;
   inFlight: number;
   retired: boolean;
 }
@@ -108,7 +118,7 @@ export class UpstreamPool {
     }
   }
 
-  private send(agent: https.Agent, req: UpstreamRequest, isRetry: boolean): Promise<IncomingMessage> {
+  private send(agent: AppAgent, req: UpstreamRequest, isRetry: boolean): Promise<IncomingMessage> {
     return new Promise<IncomingMessage>((resolve, reject) => {
       let answered = false;
       const out = https.request(
@@ -139,7 +149,7 @@ export class UpstreamPool {
   }
 
   private generation(identity: UpstreamIdentity): Generation {
-    const agent = new https.Agent({
+    const agent = new AppAgent({
       keepAlive: true,
       keepAliveMsecs: 15_000,
       maxFreeSockets: 256,
@@ -151,8 +161,7 @@ export class UpstreamPool {
       rejectUnauthorized: !this.opts.insecure,
       servername: isIP(this.host) ? undefined : this.host,
       ALPNProtocols: [APP_ALPN],
-      noDelay: true,
-    } as https.AgentOptions);
+    });
     return { agent, inFlight: 0, retired: false };
   }
 }

@@ -11,7 +11,7 @@ export default async function (ctx: CliContext, cmd: Command, ref: string): Prom
   const items = await withConnection(ctx, cmd, (c) => c.api.rpc<any[]>('resources.get', { kind, name }));
   if (format === 'json') return void ctx.stdout.write(JSON.stringify(items, null, 2) + '\n');
   if (format === 'yaml') {
-    const { stringify } = await import('yaml');
+    const { toYaml: stringify } = await import('../../../shared/yaml/toYaml.js');
     return void ctx.stdout.write(items.map((i) => stringify(i)).join('---\n'));
   }
   if (kind === 'role') {

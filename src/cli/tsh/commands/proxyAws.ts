@@ -1,8 +1,41 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../cliContext.js';
-import { TshError } from '../../../shared/errors.js';
+import { envFor } from '../env.js';
+import { startLocalAwsProxy } from '../../../client/localproxy/localAwsProxy.js';
+import { announceProxy, proxyFormats, type ProxyFormat } from '../../../client/aws/announceProxy.js';
+import { parseFormat } from '../../output.js';
+import { style } from '../../style.js';
 
-/** Placeholder until the local proxy lands (helper-4 replaces this file). */
-export default async function (_ctx: CliContext, _cmd: Command): Promise<number> {
-  throw new TshError('INTERNAL', 'not built yet');
+/**
+ * tsh proxy aws [-p PORT] [--app APP] [--endpoint-url] [-f FORMAT]: a local
+ * HTTPS proxy (or endpoint URL) for any AWS SDK, until SIGINT or SIGTERM;
+ * then it closes and exits 0.
+ */
+export default async function (ctx: CliContext, cmd: Command): Promise<number> {
+  const ce = envFor(ctx, cmd);
+  const o = cmd.opts() as { port?: number; app?: string; endpointUrl?: boolean; format?: string };
+  const format = parseFormat<ProxyFormat>(o.format, proxyFormats, 'unix');
+  const s = style(ctx);
+  const log = ce.debug ? (line: string) => void ctx.stderr.write(`${s.dim(`[tsh proxy aws] ${line}`)}\n`) : undefined;
+  const proxy = await startLocalAwsProxy(ce, { app: o.app, port: o.port, endpointUrl: o.endpointUrl, log });
+  try {
+    const out = announceProxy({ ...proxy, pid: process.pid }, format, o.port !== undefined);
+    ctx.stdout.write(out.stdout);
+    if (out.stderr) ctx.stderr.write(out.stderr);
+    await untilSignalled(['SIGINT', 'SIGTERM']);
+  } finally {
+    await proxy.close();
+  }
+  return 0;
+}
+
+/** Resolves at the first of the given signals (which then no longer end the process by default). */
+function untilSignalled(signals: NodeJS.Signals[]): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      for (const sig of signals) process.off(sig, on);
+      resolve(signal);
+    };
+    for (const sig of signals) process.on(sig, on);
+  });
 }

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseResourceFile } from '../../../src/shared/resources/checkResources.js';
+
+const role = (extra: string) => `kind: role\nversion: v5\nmetadata:\n  name: r1\nspec:\n  allow:\n${extra}`;
+
+test('the seed role and the templated users pass, with a warning for the guide\'s ARN typo', () => {
+  const { resources, warnings } = parseResourceFile(
+    `${role("    app_labels:\n      '*': '*'\n    aws_role_arns: ['{{internal.aws_role_arns}}']\n")}---\nkind: user\nversion: v2\nmetadata:\n  name: alice\nspec:\n  roles: ['r1']\n  traits:\n    aws_role_arns: ['arn:aws:iam:123456789000:role/role_for_alice']\n`,
+    'a.yaml',
+  );
+  assert.equal(resources.length, 2);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /document 2 \(user "alice"\): trait aws_role_arns value "arn:aws:iam:123456789000:role\/role_for_alice" is not a valid IAM role ARN/);
+});
+
+test('bad input names the document, the field and the line', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['kind: role\nversion: v5\nmetadata: {name: [x\n', /^a\.yaml:\d+: invalid YAML/],
+    ['kind: robot\nversion: v1\nmetadata: {name: x}\n', /^a\.yaml:1: document 1 \(robot "x"\): unknown kind "robot"/],
+    ['kind: role\nversion: v9\nmetadata: {name: x}\n', /^a\.yaml:2: document 1 \(role "x"\): "version" must be one of v5, v6, v7/],
+    ['kind: user\nversion: v5\nmetadata: {name: x}\n', /^a\.yaml:2: document 1 \(user "x"\): "version" must be one of v2/],
+    [role("    aws_role_arns:\n    - arn:aws:iam:123456789012:role/Typo\n"), /^a\.yaml:8: document 1 \(role "r1"\): field "spec\.allow\.aws_role_arns\.0": "arn:aws:iam:123456789012:role\/Typo" is not a valid IAM role ARN/],
+    [role("    aws_role_arns: ['{{ldap.groups}}']\n"), /^a\.yaml:7: document 1 \(role "r1"\): field "spec\.allow\.aws_role_arns\.0": unknown template namespace "ldap"/],
+    [role('    aws_rol_arns: []\n'), /^a\.yaml:7: document 1 \(role "r1"\): unknown key "aws_rol_arns" in "spec\.allow"/],
+    ['kind: role\nversion: v5\nmetadata: {name: x}\nspec:\n  options: {max_session_ttl: soon}\n', /invalid max_session_ttl "soon"/],
+    ['version: v5\nmetadata: {name: x}\n', /missing "kind"/],
+  ];
+  for (const [text, re] of cases) assert.throws(() => parseResourceFile(text, 'a.yaml'), (e: any) => e.code === 'BAD_INPUT' && re.test(e.message), text);
+});
+
+test('a second document with the same name is refused', () => {
+  assert.throws(() => parseResourceFile(`${role('')}---\n${role('')}`, 'a.yaml'), /role "r1" appears twice/);
+});
