@@ -18,7 +18,7 @@ await build({
     tsh: 'src/cli/tsh/main.ts',
     tctl: 'src/cli/tctl/main.ts',
     teleport: 'src/cli/teleport/main.ts',
-    sandbox: 'src/sandbox/index.ts',
+    demo: 'src/demo/main.ts',
   },
   outdir: 'dist',
   bundle: true,

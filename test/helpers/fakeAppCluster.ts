@@ -55,6 +55,8 @@ export interface FakeAppCluster {
   appCertTtlMs: number;
   /** When true, renew answers NOT_FOUND (the session is gone). */
   sessionGone: boolean;
+  /** Caps the notAfter of issued app certificates (the login's expiry, as the real cluster does). */
+  capNotAfter?: Date;
   /** Overrides the answer to app requests (return true when handled). */
   respond?: (req: RecordedRequest, res: ServerResponse) => boolean;
   /** TLS connections that negotiated tsh-app-v1 so far. */
@@ -100,7 +102,7 @@ export async function startFakeAppCluster(): Promise<FakeAppCluster> {
         publicKey,
         issuer: { certificate: userCaPem, privateKey: userCaKeys.privateKey },
         notBefore: new Date(Date.now() - 1000),
-        notAfter: new Date(Date.now() + ttlMs),
+        notAfter: new Date(Math.min(Date.now() + ttlMs, cluster.capNotAfter?.getTime() ?? Infinity)),
         usage: 'client',
       }),
     dropAppConnections: () => {

@@ -159,7 +159,9 @@ export class UpstreamPool {
       cert: identity.cert,
       ca: this.opts.clusterCas ? [...tls.rootCertificates, this.opts.clusterCas] : undefined,
       rejectUnauthorized: !this.opts.insecure,
-      servername: isIP(this.host) ? undefined : this.host,
+      // Always explicit: left unset, Node would take the server name from the Host header (the AWS host).
+      // '' (no SNI) for an IP address, which is then checked against the certificate's IP names.
+      servername: isIP(this.host) ? '' : this.host,
       ALPNProtocols: [APP_ALPN],
     });
     return { agent, inFlight: 0, retired: false };
