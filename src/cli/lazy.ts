@@ -16,6 +16,10 @@ export function lazy(ctx: CliContext, load: () => Promise<CommandModule>) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;
     const positional = args.slice(0, -2);
+    // Flags parsed by commander (wherever they were given) refine the context.
+    const o = cmd.optsWithGlobals() as { debug?: boolean; color?: boolean };
+    if (o.debug) ctx.debug = true;
+    if (o.color === false) ctx.color = ctx.colorErr = false;
     const mod = await load();
     const code = await mod.default(ctx, cmd, ...positional);
     if (typeof code === 'number') setExitCode(cmd, code);

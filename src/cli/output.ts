@@ -5,7 +5,7 @@
 import type { CliContext } from './cliContext.js';
 import { TshError } from '../shared/errors.js';
 import { formatTable } from '../shared/text/table.js';
-import { style } from './style.js';
+import { style, styleErr } from './style.js';
 
 export type Format = 'text' | 'json' | 'yaml';
 
@@ -40,5 +40,10 @@ export function say(ctx: CliContext, message: string): void {
 
 /** A warning on stderr. */
 export function warn(ctx: CliContext, message: string): void {
-  ctx.stderr.write(`${style(ctx).yellow('WARNING:')} ${message}\n`);
+  ctx.stderr.write(`${styleErr(ctx).yellow('WARNING:')} ${message}\n`);
+}
+
+/** A debug line on stderr (only with --debug); callers never pass secrets. */
+export function debug(ctx: CliContext, message: string): void {
+  if (ctx.debug) ctx.stderr.write(`${styleErr(ctx).dim(`DEBUG ${new Date().toISOString().slice(11, 23)}`)} ${message}\n`);
 }

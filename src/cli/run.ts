@@ -13,16 +13,21 @@
 import { CommanderError, type Command } from 'commander';
 import { TshError, exitCodeFor } from '../shared/errors.js';
 import type { CliContext } from './cliContext.js';
-import { style } from './style.js';
+import { styleErr } from './style.js';
 
 /** Parses argv with the program and runs the chosen command; returns the exit code. */
 export async function run(program: Command, argv: string[], ctx: CliContext): Promise<number> {
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => ctx.stdout.write(s),
-    writeErr: (s) => ctx.stderr.write(s),
-    outputError: (s, write) => write(`${style(ctx).red('ERROR:')} ${s.replace(/^error: /, '')}`),
-  });
+  // Subcommands copy these settings only when created after them, so set them on every command.
+  const configure = (cmd: Command) => {
+    cmd.exitOverride();
+    cmd.configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(`${styleErr(ctx).red('ERROR:')} ${s.replace(/^error: /, '')}`),
+    });
+    cmd.commands.forEach(configure);
+  };
+  configure(program);
   let code = 0;
   program.hook('postAction', (_this, action) => {
     const c = (action as Command & { __exit?: number }).__exit;
@@ -33,7 +38,9 @@ export async function run(program: Command, argv: string[], ctx: CliContext): Pr
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // Help shown because a subcommand is missing is a usage error; `tsh help ...` asked for it.
+      if (err.code === 'commander.help') return argv[0] === 'help' ? 0 : 2;
       if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
       return 2;
     }
@@ -43,7 +50,7 @@ export async function run(program: Command, argv: string[], ctx: CliContext): Pr
 
 /** Prints an error (and its hint, details, and with --debug its stack) and returns its exit code. */
 export function report(ctx: CliContext, err: unknown): number {
-  const s = style(ctx);
+  const s = styleErr(ctx);
   if (err instanceof TshError) {
     if (err.details) ctx.stdout.write(err.details.endsWith('\n') ? err.details : err.details + '\n');
     ctx.stderr.write(`${s.red('ERROR:')} ${err.message}\n`);

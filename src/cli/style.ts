@@ -5,14 +5,15 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CliContext } from './cliContext.js';
 
-const cache = new WeakMap<CliContext, ChalkInstance>();
+const plain = new Chalk({ level: 0 });
+const coloured = new Chalk({ level: 1 });
 
-/** A chalk instance for the context: plain when colour is off. */
+/** Styles for text written to stdout. */
 export function style(ctx: CliContext): ChalkInstance {
-  let c = cache.get(ctx);
-  if (!c) {
-    c = new Chalk({ level: ctx.color ? 1 : 0 });
-    cache.set(ctx, c);
-  }
-  return c;
+  return ctx.color ? coloured : plain;
+}
+
+/** Styles for text written to stderr (errors, warnings, hints). */
+export function styleErr(ctx: CliContext): ChalkInstance {
+  return ctx.colorErr ? coloured : plain;
 }

@@ -16,10 +16,17 @@ export interface ClientEnv {
   debug: boolean;
   /** Where warnings go (stderr). */
   warn(message: string): void;
+  /** The --debug request log (stderr); a no-op without --debug. Never given secrets. */
+  log(message: string): void;
 }
 
 /** Builds a ClientEnv from flags and the environment. */
-export function clientEnv(flags: { proxy?: string; user?: string; insecure?: boolean; debug?: boolean }, env: NodeJS.ProcessEnv, warn: (m: string) => void): ClientEnv {
+export function clientEnv(
+  flags: { proxy?: string; user?: string; insecure?: boolean; debug?: boolean },
+  env: NodeJS.ProcessEnv,
+  warn: (m: string) => void,
+  log: (m: string) => void = () => {},
+): ClientEnv {
   return {
     home: teleportHome(env),
     env,
@@ -28,5 +35,6 @@ export function clientEnv(flags: { proxy?: string; user?: string; insecure?: boo
     insecure: Boolean(flags.insecure),
     debug: Boolean(flags.debug || env.TELEPORT_DEBUG),
     warn,
+    log,
   };
 }

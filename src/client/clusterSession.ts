@@ -50,6 +50,6 @@ export async function openClusterSession(ce: ClientEnv): Promise<ClusterSession>
   const { store } = await openSecretStore({ home: ce.home, prefer: profile.secretStore });
   const pair = await requireKeyPair(store, accounts.login(profile.name, profile.username), `login key for ${profile.username}@${profile.name}`, 'log in again with `tsh login`');
   const clusterCas = await readFile(paths.clusterCa(ce.home, profile.name, profile.cluster), 'utf8').catch(() => '');
-  const api = new ApiClient({ addr: profile.webProxyAddr, key: pair.key, cert: pair.cert, ca: clusterCas ? [clusterCas] : undefined, insecure: ce.insecure });
+  const api = new ApiClient({ addr: profile.webProxyAddr, key: pair.key, cert: pair.cert, ca: clusterCas ? [clusterCas] : undefined, insecure: ce.insecure, log: ce.log });
   return { profile, store, key: pair.key, cert: pair.cert, clusterCas, api, close: () => api.close() };
 }

@@ -38,7 +38,7 @@ export async function login(ce: ClientEnv, prompter: Prompter, opts: LoginOption
 
   // Trust: system roots, plus the cluster CA we saved at an earlier login to this proxy.
   const knownCa = existing ? await readFile(paths.clusterCa(ce.home, name, existing.cluster), 'utf8').catch(() => '') : '';
-  const anon = new ApiClient({ addr, ca: knownCa ? [knownCa] : undefined, insecure: ce.insecure });
+  const anon = new ApiClient({ addr, ca: knownCa ? [knownCa] : undefined, insecure: ce.insecure, log: ce.log });
   try {
     const ping = await anon.get<{ cluster_name: string; auth: { second_factor: 'off' | 'otp' } }>('/v1/webapi/ping');
     const password = await prompter.ask(`Enter password for user ${user}: `, { secret: true });

@@ -18,7 +18,7 @@ import type { ProcessInfo } from '../../cluster/teleportProcess.js';
 import { openClusterSession } from '../../client/clusterSession.js';
 import { clientEnv } from '../../client/clientEnv.js';
 import type { CliContext } from '../cliContext.js';
-import { warn } from '../output.js';
+import { debug, warn } from '../output.js';
 
 /** An API client for tctl, and who it acts as. */
 export interface TctlConnection {
@@ -35,7 +35,7 @@ export async function connect(ctx: CliContext, cmd: Command): Promise<TctlConnec
   const o = cmd.optsWithGlobals() as { config?: string; insecure?: boolean; proxy?: string; user?: string };
   const configPath = o.config ?? ctx.env.TELEPORT_CONFIG_FILE;
   if (configPath) return connectAsAdmin(configPath);
-  const ce = clientEnv({ proxy: o.proxy, insecure: o.insecure }, ctx.env, (m) => warn(ctx, m));
+  const ce = clientEnv({ proxy: o.proxy, insecure: o.insecure }, ctx.env, (m) => warn(ctx, m), (m) => debug(ctx, m));
   try {
     const session = await openClusterSession(ce);
     return { api: session.api, actor: session.profile.username, close: () => session.close() };

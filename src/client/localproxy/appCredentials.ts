@@ -11,8 +11,10 @@
  *            every poll (2 s)                -> profile changed? a new `tsh apps login` is
  *                                             adopted; a logout stops requests with a reason
  *            login expired                   -> said once on stderr; clients get an AWS error
- *                                             saying to run `tsh login`; after a new login
- *                                             in another terminal, recovery by itself
+ *                                             saying to run `tsh login` (the local CA is kept
+ *                                             valid meanwhile so they can connect to read it);
+ *                                             after a new login in another terminal, recovery
+ *                                             by itself
  *
  * The request path only calls {@link AppCredentials.refusal}, which reads
  * fields; everything slow happens on timers.
@@ -49,6 +51,11 @@ export interface AppCredentialsOptions {
   notify?: (message: string) => void;
 }
 
+/** While refusing, the local CA is kept valid this much longer at a time... */
+const REFUSAL_CA_MS = 15 * 60_000;
+/** ...re-issued when less than this is left. */
+const REFUSAL_CA_MARGIN_MS = 60_000;
+
 /** Renew this long before expiry: a quarter of the lifetime, between 1 s and 5 minutes. */
 function renewMargin(lifetimeMs: number): number {
   return Math.min(5 * 60_000, Math.max(1000, lifetimeMs / 4));
@@ -60,7 +67,8 @@ export class AppCredentials {
   private caListeners: Array<(ca: LocalCa) => void> = [];
   private poll?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
-  private busy = false;
+  /** The pass in progress, if any (passes never overlap). */
+  private running?: Promise<void>;
   /** When the next renewal is due (ms since the epoch). */
   private renewAt = 0;
   private profileMtime = 0;
@@ -148,11 +156,12 @@ export class AppCredentials {
     this.scheduleRenewal(false);
   }
 
-  /** Stops the timers. */
-  close(): void {
+  /** Stops the timers and waits for a renewal in progress (so no file is written after this). */
+  async close(): Promise<void> {
     this.closed = true;
     if (this.poll) clearInterval(this.poll);
     if (this.renewTimer) clearTimeout(this.renewTimer);
+    await this.running;
   }
 
   /**
@@ -174,9 +183,15 @@ export class AppCredentials {
   }
 
   /** One pass: notice profile changes, renew when due, retry a lost login. Never throws. */
-  private async tick(): Promise<void> {
-    if (this.busy || this.closed) return;
-    this.busy = true;
+  private tick(): Promise<void> {
+    if (this.running || this.closed) return this.running ?? Promise.resolve();
+    this.running = this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
     try {
       const mtime = await mtimeOf(paths.profile(this.ce.home, this.profile.name));
       const changed = mtime !== this.profileMtime;
@@ -186,9 +201,42 @@ export class AppCredentials {
       if (this.clock().getTime() >= this.renewAt || this.loginExpired || this.lastFailure !== undefined) await this.renew();
     } catch (err) {
       this.noteFailure(err);
-    } finally {
-      this.busy = false;
     }
+    try {
+      await this.keepRefusalsReachable();
+    } catch (err) {
+      this.noteFailure(err);
+    }
+  }
+
+  /**
+   * While requests are refused, clients must still be able to complete a
+   * TLS handshake to read why (an AWS error saying to run `tsh login`), but
+   * the local CA ends with the app certificate. So during a refusal an
+   * expiring CA is re-issued (same key) for a short while at a time. This
+   * is the one case where the local CA outlives the app certificate, and
+   * nothing can be forwarded then: every request is refused.
+   */
+  private async keepRefusalsReachable(): Promise<void> {
+    if (this.closed || !this.refusal()) return;
+    const now = this.clock().getTime();
+    if (this.ca.notAfter.getTime() > now + REFUSAL_CA_MARGIN_MS) return;
+    const ca = await this.issueCa(new Date(now + REFUSAL_CA_MS));
+    this.ca = ca;
+    for (const l of this.caListeners) l(ca);
+  }
+
+  /** Re-issues the local CA with its key to a new expiry, writing the AWS_CA_BUNDLE file. */
+  private issueCa(notAfter: Date): Promise<LocalCa> {
+    const p = this.profile;
+    return writeLocalCa({
+      store: this.store,
+      keyAccount: accounts.localCaKey(p.name, p.username, p.cluster, this.login.name),
+      certPath: paths.localCaCert(this.ce.home, p.name, p.username, p.cluster, this.login.name),
+      app: this.login.name,
+      notAfter,
+      reuseKey: this.ca.keyPem,
+    });
   }
 
   private get degraded(): boolean {
@@ -261,14 +309,8 @@ export class AppCredentials {
       const notAfter = certExpiry(res.cert);
       const profile = session.profile;
       await saveKeyPair(this.store, accounts.app(profile.name, profile.username, profile.cluster, this.login.name), { key: this.identity.key, cert: res.cert });
-      const ca = await writeLocalCa({
-        store: this.store,
-        keyAccount: accounts.localCaKey(profile.name, profile.username, profile.cluster, this.login.name),
-        certPath: paths.localCaCert(this.ce.home, profile.name, profile.username, profile.cluster, this.login.name),
-        app: this.login.name,
-        notAfter,
-        reuseKey: this.ca.keyPem,
-      });
+      this.profile = profile;
+      const ca = await this.issueCa(notAfter);
       const login: AppLogin = { ...this.login, sessionId: res.session.id, publicAddr: res.session.publicAddr, expires: notAfter.toISOString() };
       // Re-read just before writing, so changes other tsh commands made meanwhile survive.
       const latest = (await readProfile(this.ce.home, profile.name)) ?? profile;

@@ -88,7 +88,7 @@ export async function startLocalAwsProxy(ce: ClientEnv, opts: LocalAwsProxyOptio
       : await startForwardProxy({ host: opts.host, port: opts.port, terminator, inner, env: ce.env, insecure: ce.insecure });
   } catch (err) {
     upstream.close();
-    creds.close();
+    await creds.close();
     throw err;
   }
   creds.start();
@@ -109,7 +109,7 @@ export async function startLocalAwsProxy(ce: ClientEnv, opts: LocalAwsProxyOptio
     fake,
     settings,
     async close() {
-      creds.close();
+      await creds.close();
       await server.close();
       inner.closeAllConnections();
       upstream.close();

@@ -25,6 +25,8 @@ export interface ApiClientOptions {
   timeoutMs?: number;
   /** TLS server name when addr is not what the certificate names. */
   servername?: string;
+  /** Request log (--debug): one line per request with method, path, status and time; never bodies. */
+  log?: (line: string) => void;
 }
 
 const tlsVerifyErrors = new Set([
@@ -80,6 +82,8 @@ export class ApiClient {
   request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const addr = formatHostPort({ host: this.host, port: this.port });
+    const started = Date.now();
+    const log = this.opts.log;
     return new Promise<T>((resolve, reject) => {
       const req = https.request(
         {
@@ -96,6 +100,7 @@ export class ApiClient {
           res.on('data', (c) => chunks.push(c));
           res.on('error', (e) => reject(transportError(e, addr)));
           res.on('end', () => {
+            log?.(`${method} https://${addr}${path} -> ${res.statusCode} (${Date.now() - started} ms)`);
             const text = Buffer.concat(chunks).toString('utf8');
             const isJson = /json/.test(String(res.headers['content-type'] ?? ''));
             let parsed: unknown = text;
@@ -114,7 +119,10 @@ export class ApiClient {
         },
       );
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-      req.on('error', (e) => reject(transportError(e, addr)));
+      req.on('error', (e) => {
+        log?.(`${method} https://${addr}${path} failed: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
+        reject(transportError(e, addr));
+      });
       req.end(data);
     });
   }

@@ -97,13 +97,15 @@ describe('an expired login', () => {
     cluster.capNotAfter = loginEnd;
     const proxy = await startLocalAwsProxy(th.ce, { credentials: fast });
     try {
-      const ca = await readFile(proxy.caPath, 'utf8');
       await until(() => th.messages.some((m) => /login to 127\.0\.0\.1 expired; run `tsh login`/.test(m)), 6000, 'the expiry message');
       await sleep(400);
       assert.equal(th.messages.filter((m) => /expired/.test(m)).length, 1, `said once: ${th.messages.join(' | ')}`);
 
+      // The local CA ended with the app certificate; it is re-issued so that clients can still connect
+      // and read the refusal (the aws CLI reads AWS_CA_BUNDLE at every run).
+      await until(async () => readCertificate(await readFile(proxy.caPath, 'utf8')).notAfter.getTime() > Date.now() + 60_000, 3000, 'a usable CA');
       const before = cluster.requests.length;
-      const refused = await sendSigned({ via: { mode: 'proxy', url: proxy.url }, ca, creds: proxy.fake });
+      const refused = await sendSigned({ via: { mode: 'proxy', url: proxy.url }, ca: await readFile(proxy.caPath, 'utf8'), creds: proxy.fake });
       assert.equal(refused.status, 401);
       const err = JSON.parse(refused.body);
       assert.equal(err.__type, 'ExpiredTokenException');
