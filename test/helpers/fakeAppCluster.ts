@@ -225,7 +225,8 @@ export async function makeTestHome(cluster: FakeAppCluster, opts: { appCertTtlMs
   const name = '127.0.0.1';
   const loginKeys = await generateKeyPair();
   await saveKeyPair(store, accounts.login(name, 'alice'), { key: loginKeys.privateKey, cert: cluster.issueAppCert(loginKeys.publicKey, 86_400_000) });
-  await writePrivateFile(paths.clusterCa(home, name, 'test'), cluster.hostCaPem);
+  // Several CAs in one file, the one that signed the proxy last: every certificate must be read.
+  await writePrivateFile(paths.clusterCa(home, name, 'test'), cluster.userCa.certPem + cluster.hostCaPem);
   const profile: Profile = {
     name,
     webProxyAddr: cluster.addr,

@@ -2,10 +2,12 @@
  * tctl's command tree: cluster administration. Each command's code is in
  * commands/<name>.ts and loads only when it runs.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { CliContext } from '../cliContext.js';
 import { lazy } from '../lazy.js';
 import { VERSION } from '../../shared/version.js';
+import { installHelp } from '../completion/install.js';
+import { shells } from '../completion/shellNames.js';
 
 const formats = (values: string[], fallback: string, short = true) =>
   new Option(`${short ? '-f, ' : ''}--format <format>`, `output format (${values.join(', ')})`).choices(values).default(fallback);
@@ -86,6 +88,13 @@ export function buildTctl(ctx: CliContext): Command {
     .option('--limit <n>', 'at most this many (the newest)', Number)
     .addOption(formats(['text', 'json'], 'text'))
     .action(lazy(ctx, () => import('./commands/auditEvents.js')));
+
+  program
+    .command('completion')
+    .description('Print the shell completion script (bash, zsh or fish)')
+    .addArgument(new Argument('<shell>', 'your shell').choices(shells))
+    .addHelpText('after', installHelp('tctl'))
+    .action(lazy(ctx, () => import('../completion/completionCommand.js')));
 
   program.version(VERSION, '--version', 'print the version');
   return program;

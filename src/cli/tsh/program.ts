@@ -2,10 +2,12 @@
  * tsh's command tree. This file only declares it; each command's code is in commands/<name>.ts and is loaded
  * when that command runs.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { CliContext } from '../cliContext.js';
 import { lazy, withGlobalFlags } from '../lazy.js';
 import { VERSION } from '../../shared/version.js';
+import { installHelp } from '../completion/install.js';
+import { shells } from '../completion/shellNames.js';
 
 const formats = (values: string[], fallback: string) => new Option('-f, --format <format>', `output format (${values.join(', ')})`).choices(values).default(fallback);
 
@@ -75,6 +77,15 @@ export function buildTsh(ctx: CliContext): Command {
     .option('-e, --endpoint-url', 'serve a local endpoint URL instead of an HTTPS proxy')
     .addOption(formats(['unix', 'text', 'command-prompt', 'powershell', 'fish', 'json'], process.platform === 'win32' ? 'powershell' : 'unix'))
     .action(lazy(ctx, () => import('./commands/proxyAws.js')));
+
+  program
+    .command('completion')
+    .description('Print the shell completion script (bash, zsh or fish)')
+    .addArgument(new Argument('<shell>', 'your shell').choices(shells))
+    .addHelpText('after', installHelp('tsh'))
+    .action(lazy(ctx, () => import('./commands/completion.js')));
+  // For the completion scripts: app and role names from local files (see commands/complete.ts).
+  program.command('__complete', { hidden: true }).argument('<source>').argument('[app]').action(lazy(ctx, () => import('./commands/complete.js')));
 
   program.version(VERSION, '--version', 'print the version');
   return program;

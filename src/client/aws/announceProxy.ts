@@ -13,6 +13,7 @@
 
 /** The -f values. */
 export const proxyFormats = ['unix', 'text', 'command-prompt', 'powershell', 'fish', 'json'] as const;
+/** One of {@link proxyFormats}: the shell syntax (or json) the settings are printed in. */
 export type ProxyFormat = (typeof proxyFormats)[number];
 
 /** The running proxy, as far as the announcement is concerned. */

@@ -52,13 +52,28 @@ const INSTALL_HINT =
 
 /** Runs the program through a local proxy and resolves with its exit code. */
 export async function runAwsCli(ce: ClientEnv, opts: RunAwsCliOptions): Promise<number> {
-  const proxy = await startLocalAwsProxy(ce, { app: opts.app, endpointUrl: opts.endpointUrl, log: opts.log, ...opts.proxy });
+  // The proxy finishes loading (secret store, certificates) while the child starts up; only when
+  // the local CA file is about to be rewritten does the child wait for it.
+  const proxy = await startLocalAwsProxy(ce, { app: opts.app, endpointUrl: opts.endpointUrl, log: opts.log, ...opts.proxy, early: true });
   try {
+    if (!proxy.caReady) await proxy.ready;
     const awsCli = !opts.exec;
     const env = awsChildEnv(ce.env, proxy, { awsCli });
     const args = awsCli && proxy.mode === 'endpoint' ? ['--endpoint-url', proxy.url, ...opts.args] : opts.args;
     const child = startChild(opts.exec ?? 'aws', args, env, opts.stdio ?? 'inherit');
-    return await waitForExit(child, opts.exec);
+    const exit = waitForExit(child, opts.exec);
+    // A proxy that cannot load (its key is gone, say) ends the run with its own error.
+    const failure = proxy.ready.then(
+      () => new Promise<never>(() => {}),
+      (err: unknown) => err,
+    );
+    const first = await Promise.race([exit.then((code) => ({ code })), failure.then((err) => ({ err }))]);
+    if ('err' in first) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exit.catch(() => {});
+      throw first.err;
+    }
+    return first.code;
   } finally {
     await proxy.close();
   }

@@ -2,7 +2,7 @@
  * The app certificate and local CA a running local proxy uses, kept usable
  * for as long as it runs.
  *
- *   start:   profile -> app login (chooseAwsApp) -> app key + cert (secret store)
+ *   start:   profile -> app login (planAppLogin) -> app key + cert (secret store)
  *            -> local CA (key in the secret store, cert file = AWS_CA_BUNDLE), re-issued if stale
  *   running: before the app cert expires   -> appSessions.renew with the login (same key),
  *                                             or appSessions.create for the same app and role
@@ -20,18 +20,18 @@
  * fields; everything slow happens on timers.
  */
 import { X509Certificate, createPublicKey } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { TshError } from '../../shared/errors.js';
 import type { AppSession } from '../../shared/api/types.js';
 import type { ClientEnv } from '../clientEnv.js';
-import { openClusterSession, requireValidLogin, selectProfile } from '../clusterSession.js';
+import { openClusterSession } from '../clusterSession.js';
 import { openSecretStore } from '../keystore/openSecretStore.js';
 import type { SecretStore } from '../keystore/secretStore.js';
 import { loadKeyPair, saveKeyPair } from '../keystore/keyPairStore.js';
 import { readProfile, writeProfile, type AppLogin, type Profile } from '../profile/profile.js';
 import { accounts, paths } from '../profile/paths.js';
 import { certExpiry, writeLocalCa, type LocalCa } from './localCa.js';
-import { chooseAwsApp } from './chooseAwsApp.js';
+import { planAppLogin, type AppLoginPlan } from './planAppLogin.js';
 
 /** The client certificate requests go out with. */
 export interface AppIdentity {
@@ -77,6 +77,8 @@ export class AppCredentials {
   private loginExpired = false;
   private lastFailure?: string;
   private closed = false;
+  /** A refusal-only CA file this proxy wrote after a logout; removed again on close. */
+  private wroteRefusalCa = false;
   private readonly clock: () => Date;
   private readonly notify: (message: string) => void;
 
@@ -97,15 +99,12 @@ export class AppCredentials {
   }
 
   /**
-   * Loads the app login to proxy for. Throws NOT_LOGGED_IN / SESSION_EXPIRED
-   * (no usable login), NOT_FOUND / USAGE (no such AWS app, or several), and
+   * Loads the app login to proxy for (see planAppLogin for the errors), and
    * renews at once an app certificate that has already expired.
    */
-  static async open(ce: ClientEnv, opts: AppCredentialsOptions = {}): Promise<AppCredentials> {
+  static async open(ce: ClientEnv, opts: AppCredentialsOptions = {}, planned?: AppLoginPlan): Promise<AppCredentials> {
     const clock = opts.clock ?? (() => new Date());
-    const profile = await selectProfile(ce);
-    requireValidLogin(profile, clock());
-    const login = chooseAwsApp(profile, opts.app);
+    const { profile, login } = planned ?? (await planAppLogin(ce, opts));
     const { store } = await openSecretStore({ home: ce.home, prefer: profile.secretStore });
     const { identity, ca } = await loadAppState(ce.home, profile, store, login, clock());
     const clusterCas = await readFile(paths.clusterCa(ce.home, profile.name, profile.cluster), 'utf8').catch(() => '');
@@ -162,6 +161,8 @@ export class AppCredentials {
     if (this.poll) clearInterval(this.poll);
     if (this.renewTimer) clearTimeout(this.renewTimer);
     await this.running;
+    // Leave nothing behind of an app the user logged out of.
+    if (this.wroteRefusalCa && this.blocked) await rm(this.caPath, { force: true });
   }
 
   /**
@@ -197,8 +198,7 @@ export class AppCredentials {
       const changed = mtime !== this.profileMtime;
       this.profileMtime = mtime;
       if (changed || this.degraded) await this.followProfile();
-      if (this.blocked) return;
-      if (this.clock().getTime() >= this.renewAt || this.loginExpired || this.lastFailure !== undefined) await this.renew();
+      if (!this.blocked && (this.clock().getTime() >= this.renewAt || this.loginExpired || this.lastFailure !== undefined)) await this.renew();
     } catch (err) {
       this.noteFailure(err);
     }
@@ -220,14 +220,18 @@ export class AppCredentials {
   private async keepRefusalsReachable(): Promise<void> {
     if (this.closed || !this.refusal()) return;
     const now = this.clock().getTime();
-    if (this.ca.notAfter.getTime() > now + REFUSAL_CA_MARGIN_MS) return;
-    const ca = await this.issueCa(new Date(now + REFUSAL_CA_MS));
+    // `tsh apps logout` removes the CA file: clients could then not even read the refusal.
+    const fileGone = (await mtimeOf(this.caPath)) === 0;
+    if (this.ca.notAfter.getTime() > now + REFUSAL_CA_MARGIN_MS && !fileGone) return;
+    // Only the certificate is written: a logout removed the key from the secret store, and it stays removed.
+    const ca = await this.issueCa(new Date(now + REFUSAL_CA_MS), false);
+    this.wroteRefusalCa = true;
     this.ca = ca;
     for (const l of this.caListeners) l(ca);
   }
 
   /** Re-issues the local CA with its key to a new expiry, writing the AWS_CA_BUNDLE file. */
-  private issueCa(notAfter: Date): Promise<LocalCa> {
+  private issueCa(notAfter: Date, storeKey = true): Promise<LocalCa> {
     const p = this.profile;
     return writeLocalCa({
       store: this.store,
@@ -236,6 +240,7 @@ export class AppCredentials {
       app: this.login.name,
       notAfter,
       reuseKey: this.ca.keyPem,
+      storeKey,
     });
   }
 

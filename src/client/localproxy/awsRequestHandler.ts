@@ -6,21 +6,22 @@
  *     -> body buffered (16 MiB at most: 413)
  *     -> SigV4 verified: fake keys, or keys an AssumeRole returned through here
  *        (body hash, signed headers, X-Amz-Date within 15 minutes)     else 403, nothing sent
+ *        (quickVerify for the common shapes, verifySignature for the rest; both shared/sigv4)
  *     -> app login usable? (not expired, not logged out)                 else the reason, AWS-shaped
  *     -> Host: the tunnel's AWS host, or in endpoint mode the host named by the SigV4 scope
  *     -> forwarded to the cluster proxy (keep-alive mTLS pool), response streamed back;
  *        a successful sts:AssumeRole response is read to learn the chained keys
  */
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TshError } from '../../shared/errors.js';
 import { isAwsHost, stripPort } from '../../shared/aws/endpoints.js';
 import { isLoopback } from '../../shared/net/hostPort.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
-import { verifySignature } from '../../shared/sigv4/verifySignature.js';
 import type { AwsCredentials, ParsedAuthorization } from '../../shared/sigv4/types.js';
 import type { FakeCredentials } from './fakeCredentials.js';
 import { AssumedRoleStore, isAssumeRoleCall, parseAssumeRoleResponse, requestedRoleArn } from './assumedRoles.js';
 import { awsHostForScope } from './scopeHost.js';
+import { quickVerify } from '../../shared/sigv4/quickVerify.js';
 import { sendRefusal } from './awsRefusal.js';
 import type { UpstreamRequest } from './upstream.js';
 
@@ -40,6 +41,12 @@ export const ASSUMED_ROLE_HEADER = 'x-tsh-aws-assumed-role';
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'host']);
 /** Response headers that belong to one hop. */
 const responseHopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'trailer', 'upgrade']);
+
+/** What one request's log line reports beyond the basics. */
+interface Note {
+  /** Which SigV4 check accepted or refused it. */
+  verified?: 'quick' | 'full';
+}
 
 /** What the handler works with; each part is swappable in tests. */
 export interface AwsRequestHandlerDeps {
@@ -62,15 +69,18 @@ export interface AwsRequestHandlerDeps {
 export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const clock = deps.clock ?? (() => new Date());
   return (req, res) => {
-    const started = deps.log ? Date.now() : 0;
-    if (deps.log) res.once('finish', () => deps.log!(`${req.method} ${req.headers.host ?? '-'}${req.url} -> ${res.statusCode} (${Date.now() - started} ms)`));
-    handle(req, res).catch((err) => {
+    const note: Note = {};
+    if (deps.log) {
+      const started = Date.now();
+      res.once('finish', () => deps.log!(`${req.method} ${req.headers.host ?? '-'}${req.url} -> ${res.statusCode} (${Date.now() - started} ms${note.verified ? `, sigv4 ${note.verified}` : ''})`));
+    }
+    handle(req, res, note).catch((err) => {
       req.resume();
       sendRefusal(res, err, undefined);
     });
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, note: Note): Promise<void> {
     const scope = safeScope(req.headers.authorization);
     const refuse = (err: TshError, status?: number) => {
       sendRefusal(res, err, scope?.service, status);
@@ -102,11 +112,20 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
       return refuse(denied('the temporary credentials from AssumeRole have expired', 'call AssumeRole again'), 403);
     }
     const creds: AwsCredentials = chained ? chained.credentials : deps.fake;
-    const verdict = await verifySignature(signed, creds, { now: clock(), maxSkewMs: MAX_SKEW_MS });
-    if (!verdict.ok) {
-      return refuse(denied(`request refused by the tsh local proxy: ${verdict.reason}`, 'sign requests with the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that tsh printed (or set for `tsh aws`)'), 403);
+    const now = clock();
+    let auth: ParsedAuthorization;
+    if (scope && quickVerify(signed, creds, scope, now, MAX_SKEW_MS)) {
+      auth = scope;
+      note.verified = 'quick';
+    } else {
+      note.verified = 'full';
+      const { verifySignature } = await loadFullCheck();
+      const verdict = await verifySignature(signed, creds, { now, maxSkewMs: MAX_SKEW_MS });
+      if (!verdict.ok) {
+        return refuse(denied(`request refused by the tsh local proxy: ${verdict.reason}`, 'sign requests with the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that tsh printed (or set for `tsh aws`)'), 403);
+      }
+      auth = verdict.auth;
     }
-    const auth = verdict.auth;
 
     const blocked = deps.refusal();
     if (blocked) return refuse(blocked);
@@ -114,15 +133,19 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
     const awsHost = targetHost(req, auth, deps.servedHost(req.socket));
     if (awsHost instanceof TshError) return refuse(awsHost);
 
-    const headers: OutgoingHttpHeaders = { host: awsHost };
-    for (const [name, value] of Object.entries(req.headersDistinct)) {
-      if (value === undefined || hopByHop.has(name) || name.startsWith('x-tsh-')) continue;
-      headers[name] = value.length === 1 ? value[0] : value;
+    // Raw [name, value, ...] lists: repeated headers stay apart and in order, and Node writes them
+    // without building header objects (measurably cheaper per request).
+    const headers: string[] = ['host', awsHost];
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      if (hopByHop.has(name) || name === 'content-length' || name.startsWith('x-tsh-')) continue;
+      headers.push(raw[i], raw[i + 1]);
     }
     if (body.length > 0 || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
-      headers['content-length'] = String(body.length);
+      headers.push('content-length', String(body.length));
     }
-    if (chained) headers[ASSUMED_ROLE_HEADER] = chained.roleArn ?? chained.assumedRoleArn ?? '';
+    if (chained) headers.push(ASSUMED_ROLE_HEADER, chained.roleArn ?? chained.assumedRoleArn ?? '');
 
     const upstream = await deps.upstream.request({ method: signed.method, path: url, headers, body }).catch((err) => err as TshError);
     if (upstream instanceof Error) return refuse(upstream instanceof TshError ? upstream : new TshError('PROXY_UNREACHABLE', String(upstream)));
@@ -151,6 +174,17 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
 }
 
 /**
+ * The full SigV4 check, loaded on first need: it brings in the smithy
+ * signer (~35 ms to load), which a `tsh aws` run whose requests all pass
+ * the quick check never needs.
+ */
+let fullCheck: Promise<typeof import('../../shared/sigv4/verifySignature.js')> | undefined;
+function loadFullCheck(): Promise<typeof import('../../shared/sigv4/verifySignature.js')> {
+  fullCheck ??= import('../../shared/sigv4/verifySignature.js');
+  return fullCheck;
+}
+
+/**
  * The AWS host to forward to. Through a CONNECT tunnel it is the tunnel's
  * host, and the request's Host must agree with it; at the endpoint URL (a
  * local Host) it is the regional endpoint of the signed service.
@@ -171,13 +205,16 @@ function hostMismatch(hostHeader: string, served: string): TshError {
   return new TshError('BAD_INPUT', `the request's Host "${hostHeader}" does not match the host the connection was opened for (${served})`);
 }
 
-function responseHeaders(res: IncomingMessage, bufferedLength?: number): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(res.headersDistinct)) {
-    if (value === undefined || responseHopByHop.has(name)) continue;
-    out[name] = value.length === 1 ? value[0] : value;
+/** The response's headers for the client, as a raw list, without hop-by-hop ones. */
+function responseHeaders(res: IncomingMessage, bufferedLength?: number): string[] {
+  const out: string[] = [];
+  const raw = res.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (responseHopByHop.has(name) || (bufferedLength !== undefined && name === 'content-length')) continue;
+    out.push(raw[i], raw[i + 1]);
   }
-  if (bufferedLength !== undefined) out['content-length'] = String(bufferedLength);
+  if (bufferedLength !== undefined) out.push('content-length', String(bufferedLength));
   return out;
 }
 

@@ -8,9 +8,7 @@
  * Same checks and forwarding as the forward proxy; only the way in differs.
  */
 import net, { type Socket } from 'node:net';
-import type http from 'node:http';
 import { listenOnLoopback } from './listenLoopback.js';
-import type { TlsTerminator } from './tlsTerminator.js';
 
 /** The address the endpoint's certificate names (with DNS `localhost`). */
 export const ENDPOINT_HOST = '127.0.0.1';
@@ -20,8 +18,8 @@ export interface EndpointServerOptions {
   /** Loopback address; default 127.0.0.1. */
   host?: string;
   port?: number;
-  terminator: TlsTerminator;
-  inner: http.Server;
+  /** Takes over each accepted socket: ends TLS for ENDPOINT_HOST and serves the requests inside. */
+  intercept(socket: Socket, host: string): void;
 }
 
 /** A running endpoint server. */
@@ -39,7 +37,7 @@ export async function startEndpointServer(opts: EndpointServerOptions): Promise<
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    opts.inner.emit('connection', opts.terminator.wrap(socket, ENDPOINT_HOST));
+    opts.intercept(socket, ENDPOINT_HOST);
   });
   const port = await listenOnLoopback(server, opts.host ?? ENDPOINT_HOST, opts.port ?? 0);
   return {

@@ -10,14 +10,14 @@
  *                                        `- not CONNECT: 400
  *
  * It listens on loopback only (see listenLoopback). The intercepted socket
- * is wrapped in place, so an intercepted request crosses no extra TCP hop.
+ * is handed over as it is (the TLS terminator wraps it in place), so an
+ * intercepted request crosses no extra TCP hop.
  */
 import http, { type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { shouldIntercept } from '../../shared/aws/endpoints.js';
 import { parseHostPort } from '../../shared/net/hostPort.js';
 import { listenOnLoopback } from './listenLoopback.js';
-import type { TlsTerminator } from './tlsTerminator.js';
 import { tunnel } from './tunnel.js';
 
 /** What the forward proxy needs. */
@@ -26,10 +26,11 @@ export interface ForwardProxyOptions {
   host?: string;
   /** Port; 0 or absent for a free one. */
   port?: number;
-  /** Ends TLS for intercepted hosts. */
-  terminator: TlsTerminator;
-  /** Receives intercepted, decrypted connections (never listens itself). */
-  inner: http.Server;
+  /**
+   * Takes over the socket of an intercepted CONNECT (already answered 200):
+   * ends TLS on it for `host` and serves the requests inside (see localAwsProxy).
+   */
+  intercept(socket: Socket, host: string): void;
   /** tsh's own environment: HTTPS_PROXY / NO_PROXY for tunnelled hosts. */
   env: NodeJS.ProcessEnv;
   /** Do not verify an https:// HTTPS_PROXY (tsh --insecure). */
@@ -76,7 +77,7 @@ export async function startForwardProxy(opts: ForwardProxyOptions): Promise<Forw
     if (shouldIntercept(target.host)) {
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) socket.unshift(head);
-      opts.inner.emit('connection', opts.terminator.wrap(socket, target.host.toLowerCase()));
+      opts.intercept(socket, target.host.toLowerCase());
     } else {
       tunnel(socket, head, target, { env: opts.env, insecure: Boolean(opts.insecure) });
     }

@@ -14,6 +14,7 @@ import { readCertificate } from '../../shared/pki/readCertificate.js';
 import { writePrivateFile } from '../profile/writePrivateFile.js';
 import type { SecretStore } from '../keystore/secretStore.js';
 
+/** A local CA as the proxy uses it: certificate and key (PEM) and when it ends. */
 export interface LocalCa {
   certPem: string;
   keyPem: string;
@@ -28,6 +29,8 @@ export async function writeLocalCa(opts: {
   app: string;
   notAfter: Date;
   reuseKey?: string;
+  /** false: write only the certificate (the key is already stored, or must not be stored again). */
+  storeKey?: boolean;
 }): Promise<LocalCa> {
   let keys: KeyPairPem;
   if (opts.reuseKey) {
@@ -45,7 +48,7 @@ export async function writeLocalCa(opts: {
     notAfter: opts.notAfter,
     usage: 'ca',
   });
-  await opts.store.set(opts.keyAccount, keys.privateKey);
+  if (opts.storeKey !== false) await opts.store.set(opts.keyAccount, keys.privateKey);
   await writePrivateFile(opts.certPath, certPem);
   return { certPem, keyPem: keys.privateKey, notAfter: opts.notAfter };
 }

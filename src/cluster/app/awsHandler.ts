@@ -42,6 +42,10 @@ export interface AwsHandlerDeps {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Set by the tsh local proxy on requests signed with credentials from a chained AssumeRole. */
+export const CHAINED_ROLE_HEADER = 'x-tsh-aws-assumed-role';
+/** Headers a chained request keeps: they are its signature. */
+const keptWhenChained = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'authorization', 'x-amz-date', 'x-amz-security-token', 'expect']);
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -76,11 +80,15 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
         hint: 'your roles no longer allow this IAM role on this app; ask an administrator, then run `tsh apps login` again',
       });
     }
+    const chainedRole = typeof req.headers[CHAINED_ROLE_HEADER] === 'string' ? String(req.headers[CHAINED_ROLE_HEADER]) : undefined;
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) throw new TshError('TOO_LARGE', `request body of ${declared} bytes is larger than the ${MAX_BODY_BYTES >> 20} MiB limit`);
     const body = await readBody(req);
 
-    const creds = await deps.credentials.get(route.awsRoleArn, identity.username, app.awsExternalId);
+    // Role chaining: the client signed with temporary credentials that an AssumeRole through this
+    // app returned (its local proxy checked that signature and marks such requests). AWS verifies
+    // that signature itself, so the request goes as signed, Host included, and is not re-signed.
+    const creds = chainedRole ? undefined : await deps.credentials.get(route.awsRoleArn, identity.username, app.awsExternalId);
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
@@ -88,14 +96,16 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     const headers: Record<string, string | string[]> = {};
     // headersDistinct keeps repeated headers apart (req.headers joins them with ", ", which breaks signatures).
     for (const [name, value] of Object.entries(req.headersDistinct)) {
-      if (value === undefined || hopByHop.has(name) || name.startsWith('x-tsh-')) continue;
+      if (value === undefined || name.startsWith('x-tsh-')) continue;
+      if (hopByHop.has(name) && !(chainedRole && keptWhenChained.has(name))) continue;
       headers[name] = value.length === 1 ? value[0] : value;
     }
-    headers.host = target.host;
+    if (!chainedRole) headers.host = target.host;
     if (body.length || req.method === 'POST' || req.method === 'PUT') headers['content-length'] = String(body.length);
-    const signedHeaders = [...new Set([...scope.signedHeaders.filter((h) => h !== ':authority'), 'host'])].filter((h) => h in headers);
-    const signed = await signRequest({ method: req.method ?? 'GET', path, query, headers, body }, creds, { region: scope.region, service: scope.service, signedHeaders });
-    Object.assign(headers, signed);
+    if (creds) {
+      const signedHeaders = [...new Set([...scope.signedHeaders.filter((h) => h !== ':authority'), 'host'])].filter((h) => h in headers);
+      Object.assign(headers, await signRequest({ method: req.method ?? 'GET', path, query, headers, body }, creds, { region: scope.region, service: scope.service, signedHeaders }));
+    }
 
     const started = clock();
     const upstream = (target.protocol === 'http:' ? http : https).request({
@@ -124,7 +134,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
         aws_service: scope.service,
         aws_region: scope.region,
         aws_host: String(req.headers.host ?? ''),
-        aws_assumed_role: creds.assumedRoleArn,
+        aws_assumed_role: creds?.assumedRoleArn ?? chainedRole,
         aws_role_arn: route.awsRoleArn,
         method: req.method,
         path,

@@ -335,6 +335,34 @@ describe('listening', () => {
   });
 });
 
+describe('early start (tsh aws)', () => {
+  test('connections that arrive before the certificates are loaded wait for them', async () => {
+    const p = await startLocalAwsProxy(th.ce, { early: true });
+    try {
+      assert.equal(p.caReady, true);
+      const res = await sendSigned({ via: { mode: 'proxy', url: p.url }, ca, creds: p.fake });
+      assert.equal(res.status, 200, res.body);
+      await p.ready;
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a proxy that cannot load reports why through `ready`', async () => {
+    const th2 = await makeTestHome(cluster);
+    const { rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    await rm(join(th2.home, 'keys', '127.0.0.1', 'alice-app', 'test', 'aws.key'));
+    const p = await startLocalAwsProxy(th2.ce, { early: true });
+    try {
+      await assert.rejects(p.ready, (err: unknown) => err instanceof TshError && err.code === 'NOT_LOGGED_IN' && /tsh apps login/.test(String(err.hint)));
+    } finally {
+      await p.close();
+      await th2.cleanup();
+    }
+  });
+});
+
 describe('endpoint-URL mode', () => {
   test('the AWS host comes from the SigV4 scope', async () => {
     const p = await startLocalAwsProxy(th.ce, { endpointUrl: true });

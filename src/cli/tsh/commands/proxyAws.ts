@@ -19,10 +19,12 @@ export default async function (ctx: CliContext, cmd: Command): Promise<number> {
   const log = ce.debug ? (line: string) => void ctx.stderr.write(`${s.dim(`[tsh proxy aws] ${line}`)}\n`) : undefined;
   const proxy = await startLocalAwsProxy(ce, { app: o.app, port: o.port, endpointUrl: o.endpointUrl, log });
   try {
+    // Listen for the signals before printing: a script may signal as soon as it has read the settings.
+    const signalled = untilSignalled(['SIGINT', 'SIGTERM']);
     const out = announceProxy({ ...proxy, pid: process.pid }, format, o.port !== undefined);
-    ctx.stdout.write(out.stdout);
     if (out.stderr) ctx.stderr.write(out.stderr);
-    await untilSignalled(['SIGINT', 'SIGTERM']);
+    ctx.stdout.write(out.stdout);
+    await signalled;
   } finally {
     await proxy.close();
   }
