@@ -1,12 +1,12 @@
 /** Shared by the auth service (checking codes) and by scripts that log in unattended (the demo, tests). */
 import { createHmac, randomBytes } from 'node:crypto';
+import { base32Decode, base32Encode } from './text/base32.js';
 
 /**
  * Time-based one-time codes (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits), the
  * kind every authenticator app reads from an otpauth:// URI.
  */
 const STEP_SECONDS = 30;
-const base32Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** A new random secret, base32 as authenticator apps expect. */
 export function newTotpSecret(): string {
@@ -45,38 +45,4 @@ function codeForCounter(secret: string, counter: number): string {
   const offset = mac[mac.length - 1] & 0x0f;
   const bin = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return bin.toString().padStart(6, '0');
-}
-
-function base32Encode(buf: Buffer): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of buf) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += base32Alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += base32Alphabet[(value << (5 - bits)) & 31];
-  return out;
-}
-
-function base32Decode(text: string): Buffer {
-  const clean = text.toUpperCase().replace(/=+$/, '');
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const ch of clean) {
-    const idx = base32Alphabet.indexOf(ch);
-    if (idx < 0) continue;
-    value = (value << 5) | idx;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
 }

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { TshError } from '../../shared/errors.js';
+import { base32Encode } from '../../shared/text/base32.js';
 
 /** The pair a client signs with. There is never a session token. */
 export interface FakeCredentials {
@@ -23,7 +24,6 @@ export interface FakeCredentials {
  * here rather than failing every request later.
  */
 const ACCESS_KEY_ID = /^\w{16,128}$/;
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /**
  * This run's fake keys: pinned by the environment, else random. The access
@@ -43,23 +43,8 @@ export function makeFakeCredentials(env: NodeJS.ProcessEnv): FakeCredentials {
     throw new TshError('USAGE', 'TELEPORT_AWS_SECRET_ACCESS_KEY must not contain spaces');
   }
   return {
-    accessKeyId: pinnedId || `TSH${base32(randomBytes(16))}`,
+    accessKeyId: pinnedId || `TSH${base32Encode(randomBytes(16))}`,
     secretAccessKey: pinnedSecret || randomBytes(30).toString('base64url'),
   };
 }
 
-function base32(bytes: Buffer): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = ((value << 8) | byte) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
-}

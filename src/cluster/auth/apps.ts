@@ -15,19 +15,13 @@ import { isAwsConsoleUri } from '../../shared/aws/endpoints.js';
 import { keys, type AuthContext, type Caller } from './authContext.js';
 import { issueCertificate } from './certAuthorities.js';
 import { checkPublicKey } from './login.js';
+import type { AppConfig } from '../config/teleportConfig.js';
 import type { AppListing, AppSession } from '../../shared/api/types.js';
 
 export type { AppListing, AppSession };
 
-/** An app as an app service announces it. */
-export interface AppSpec {
-  name: string;
-  uri: string;
-  description?: string;
-  labels: Record<string, string>;
-  publicAddr?: string;
-  awsExternalId?: string;
-}
+/** An app as an app service announces it: the app_service.apps entry of its config. */
+export type AppSpec = AppConfig;
 
 /** A heartbeat record: one app served by one agent. */
 export interface AppServer {

@@ -8,6 +8,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Backend } from '../storage/backend.js';
+import type { AuditEventRecord } from '../../shared/api/types.js';
 
 /** Event names and Teleport's codes for them. */
 export const AuditEventCodes: Record<string, string> = {
@@ -27,15 +28,8 @@ export const AuditEventCodes: Record<string, string> = {
   'app.session.end': 'T2011I',
 };
 
-/** One audit event. */
-export interface AuditEvent {
-  event: string;
-  code: string;
-  uid: string;
-  time: string;
-  user?: string;
-  [field: string]: unknown;
-}
+/** One audit event (the shape `tctl audit events -f json` prints). */
+export type AuditEvent = AuditEventRecord;
 
 /** Events are kept in the backend for a year. */
 const RETENTION_MS = 365 * 86_400_000;

@@ -10,7 +10,6 @@ import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TshError } from '../../shared/errors.js';
-import { VERSION } from '../../shared/version.js';
 import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
 import { isSignedBy, readCertificate } from '../../shared/pki/readCertificate.js';
 import { identityOf, expectedIssuer, type Identity } from '../../shared/identity/identity.js';
@@ -20,7 +19,7 @@ import type { TeleportConfig } from '../config/teleportConfig.js';
 import { AccessChecker } from './accessChecker.js';
 import { AuditLog } from './auditLog.js';
 import { builtinRoles } from './builtinRoles.js';
-import { caPin, ensureCertAuthorities, issueCertificate } from './certAuthorities.js';
+import { clusterStatus, ensureCertAuthorities, issueCertificate } from './certAuthorities.js';
 import { keys, loadRoles, type AuthContext, type Caller, type StoredUser } from './authContext.js';
 import { rpcMethods } from './rpcMethods.js';
 import { validateToken } from './tokens.js';
@@ -71,7 +70,7 @@ export class AuthService {
 
   /** Cluster name, version and the CA pin agents use to verify the proxy. */
   status(): { clusterName: string; version: string; caPin: string } {
-    return { clusterName: this.ctx.clusterName, version: VERSION, caPin: caPin(this.ctx.cas.host.certPem) };
+    return clusterStatus(this.ctx);
   }
 
   /**
@@ -108,7 +107,7 @@ export class AuthService {
     if (caller.identity.kind === 'app') {
       throw new TshError('ACCESS_DENIED', 'app certificates cannot call the cluster API', { hint: 'use the login certificate' });
     }
-    const result = await fn(this, caller, params ?? {});
+    const result = await fn(this.ctx, caller, params ?? {});
     if (method === 'appSessions.delete' && typeof params.sessionId === 'string') {
       for (const l of this.sessionEndListeners) l(params.sessionId);
     }

@@ -11,6 +11,7 @@ import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
 import { createCertificate } from '../../shared/pki/createCertificate.js';
 import { identityExtension, type Identity } from '../../shared/identity/identity.js';
 import type { Backend } from '../storage/backend.js';
+import { VERSION } from '../../shared/version.js';
 
 export type CaType = 'user' | 'host';
 
@@ -93,4 +94,9 @@ export function issueCertificate(ca: CertAuthority, req: IssueRequest): string {
 export function caPin(caCertPem: string): string {
   const spki = createPublicKey(caCertPem).export({ type: 'spki', format: 'der' });
   return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
+}
+
+/** What `tctl status` shows: cluster name, version and the CA pin. */
+export function clusterStatus(ctx: { clusterName: string; cas: Record<CaType, CertAuthority> }): { clusterName: string; version: string; caPin: string } {
+  return { clusterName: ctx.clusterName, version: VERSION, caPin: caPin(ctx.cas.host.certPem) };
 }
