@@ -7,6 +7,7 @@ import { TshError } from '../shared/errors.js';
 import { formatTable } from '../shared/text/table.js';
 import { style, styleErr } from './style.js';
 
+/** The `-f` choices of listing commands: `text` for people, `json` and `yaml` for scripts. */
 export type Format = 'text' | 'json' | 'yaml';
 
 /** Checks a -f value against the formats a command supports. */

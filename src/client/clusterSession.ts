@@ -14,14 +14,18 @@ import { accounts, paths, profileName } from './profile/paths.js';
 import type { ClientEnv } from './clientEnv.js';
 import { requireKeyPair } from './keystore/keyPairStore.js';
 
+/** A logged-in user's connection to the cluster, which commands pass around instead of reopening the profile and keys. */
 export interface ClusterSession {
   profile: Profile;
+  /** The secret store the login's keys are in; app logins save theirs to it too. */
   store: SecretStore;
+  /** The login key and certificate (PEM). */
   key: string;
   cert: string;
   /** The cluster's CA certificates (PEM), trusted for the proxy. */
   clusterCas: string;
   api: ApiClient;
+  /** Closes the API client's connections so the command can exit. */
   close(): void;
 }
 

@@ -20,6 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { endAllApps } from './apps/endAllApps.js';
 import { saveKeyPair } from './keystore/keyPairStore.js';
 
+/** Choices for `tsh login` that are not about who or where (those come from ClientEnv). */
 export interface LoginOptions {
   /** Requested lifetime in minutes (--ttl). */
   ttlMinutes?: number;

@@ -7,7 +7,9 @@
  */
 import { TshError } from '../shared/errors.js';
 
+/** How `tsh login` asks for its answers; an interface so the login flow can be driven without a terminal. */
 export interface Prompter {
+  /** Shows question and resolves with the answer; `secret` answers are not echoed. */
   ask(question: string, opts: { secret: boolean }): Promise<string>;
 }
 

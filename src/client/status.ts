@@ -24,9 +24,13 @@ export interface ProfileStatus {
   apps: Array<{ name: string; aws_role_arn: string; public_addr: string; valid_until: string }>;
 }
 
+/** Everything `tsh status` prints, in the JSON shape scripts written for Teleport's `tsh status -f json` expect. */
 export interface StatusReport {
+  /** The current profile (or the one --proxy names); absent when that profile does not exist. */
   active?: ProfileStatus;
+  /** The other profiles. */
   profiles: ProfileStatus[];
+  /** TELEPORT_PROXY, TELEPORT_USER and TELEPORT_HOME when set; absent when none is. */
   environment?: Record<string, string>;
 }
 

@@ -72,7 +72,11 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
       closers.push(() => auth.close());
       proc.auth = auth;
       const authServer = await startAuthListener(config, auth, log);
-      closers.push(() => new Promise((r) => authServer.server.close(() => r(undefined))));
+      closers.push(() => {
+        const closed = new Promise((r) => authServer.server.close(() => r(undefined)));
+        for (const s of authServer.open) s.destroy();
+        return closed;
+      });
       proc.authAddr = authServer.addr;
       info.cluster = config.auth.clusterName;
       info.auth_addr = authServer.addr;
@@ -107,7 +111,7 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
  * API for the local admin (`tctl -c`) and joins, over mTLS with a host
  * certificate.
  */
-async function startAuthListener(config: TeleportConfig, auth: AuthService, log: Logger): Promise<{ server: tls.Server; addr: string }> {
+async function startAuthListener(config: TeleportConfig, auth: AuthService, log: Logger): Promise<{ server: tls.Server; addr: string; open: Set<tls.TLSSocket> }> {
   const at = parseHostPort(config.auth.listenAddr, 3025, 'auth_service.listen_addr');
   const keys = await generateKeyPair();
   const cert = auth.issueHostCert({ hostId: `auth.${auth.ctx.clusterName}`, hostRole: 'auth', publicKey: keys.publicKey, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
@@ -128,10 +132,15 @@ async function startAuthListener(config: TeleportConfig, auth: AuthService, log:
     sendError(res, new TshError('NOT_FOUND', `no such endpoint on the auth service: ${path}`));
   });
   const server = tls.createServer({ key: keys.privateKey, cert, ca: [cas.userCa, cas.hostCa], requestCert: true, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
-  server.on('secureConnection', (s) => web.emit('connection', s));
+  const open = new Set<tls.TLSSocket>();
+  server.on('secureConnection', (s) => {
+    open.add(s);
+    s.once('close', () => open.delete(s));
+    web.emit('connection', s);
+  });
   server.on('tlsClientError', () => {});
   const bound = await listen(server, at, 'auth_service.listen_addr');
   const addr = formatHostPort({ host: bound.host === '0.0.0.0' || bound.host === '::' ? '127.0.0.1' : bound.host, port: bound.port });
   log.info('AUTH', `Auth service is listening on ${formatHostPort(bound)} (cluster "${auth.ctx.clusterName}")`);
-  return { server, addr };
+  return { server, addr, open };
 }

@@ -5,6 +5,7 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
 import type { ChalkInstance } from 'chalk';
 
+/** What the demo script calls to narrate itself, so each step reads like a terminal session a user could repeat. */
 export interface StepRunner {
   /** Prints a section title. */
   title(text: string): void;

@@ -8,6 +8,11 @@ import type { Caller, SandboxIam } from './iam.js';
 /** Why a request was not authenticated; each service names these its own way. */
 export type AuthFailure = 'missing' | 'incomplete' | 'unknownKey' | 'expired' | 'badSignature';
 
+/**
+ * The verdict on a signed request: the caller, or why it was refused and the
+ * AWS-worded message to send. A refusal still names the caller when the key
+ * was known, so the request log can say whose request failed.
+ */
 export type AuthResult = { ok: true; caller: Caller } | { ok: false; failure: AuthFailure; message: string; caller?: Caller };
 
 /**

@@ -12,6 +12,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 
 type DynaliteFactory = (opts: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => http.Server;
 
+/** The in-memory DynamoDB behind the sandbox's gateway: only the gateway and the table seeding reach it, never a client. */
 export interface DynaliteBackend {
   /** Sends a verified request to dynalite and streams its answer to res; resolves with the status. */
   forward(req: SignedRequest, res: http.ServerResponse): Promise<number>;

@@ -13,13 +13,16 @@ export interface SandboxRoleSpec {
   externalId?: string;
 }
 
+/** A role after `addRole` accepted it: the spec with its ARN, generated role id and defaults filled in. */
 export interface SandboxRole {
   arn: string;
   /** Everything after `role/`, path included. */
   name: string;
   /** AROA...: the stable id AWS puts before `:session` in AssumedRoleId. */
   roleId: string;
+  /** Action patterns the role's sessions may call; every action when absent. */
   allowedActions?: string[];
+  /** `account` lets any principal of the account assume it; `none` refuses everyone. */
   trust: 'account' | 'none';
   externalId?: string;
 }
@@ -47,6 +50,7 @@ export interface SessionCaller {
   chained: boolean;
 }
 
+/** Whoever signed a request to the sandbox: the operator user or a role session; STS and the DynamoDB gateway check access against it. */
 export type Caller = UserCaller | SessionCaller;
 
 const ROLE_NAME = /^(?:[\w+=,.@-]{1,64}\/)*[\w+=,.@-]{1,64}$/;

@@ -8,10 +8,13 @@ export type { SandboxRoleSpec } from './iam.js';
 export type { SandboxRequest } from './requestLog.js';
 export type { SandboxTableSpec } from './seedTables.js';
 
+/** What the fake AWS account starts with, so each test or demo run can set up the roles and tables it needs. */
 export interface SandboxOptions {
   /** Default 123456789012. */
   accountId?: string;
+  /** IAM roles that exist from the start (more can be added with `addRole`). */
   roles?: SandboxRoleSpec[];
+  /** DynamoDB tables created and filled before startSandbox resolves. */
   tables?: SandboxTableSpec[];
   /** The sandbox's notion of now: session expiry, Expiration, signature clock skew. */
   clock?: () => Date;

@@ -16,4 +16,5 @@ export interface SandboxRequest {
   errorCode?: string;
 }
 
+/** How the STS and DynamoDB servers record each answered request; startSandbox collects the entries in `requests`. */
 export type LogRequest = (entry: SandboxRequest) => void;

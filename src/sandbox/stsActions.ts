@@ -13,8 +13,11 @@ export class StsError extends Error {
   }
 }
 
+/** The outcome of a successful AssumeRole, which the STS endpoint writes out as AWS's XML answer. */
 export interface AssumeRoleResult {
+  /** `AROA...:SESSION`: the role's id followed by the session name. */
   assumedRoleId: string;
+  /** The assumed-role session ARN (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`). */
   arn: string;
   accessKeyId: string;
   secretAccessKey: string;

@@ -45,6 +45,7 @@ export const ErrorCodes = {
   internal: 'INTERNAL',
 } as const;
 
+/** One of the stable codes in {@link ErrorCodes}; the field scripts, tests and exit codes key on. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /** HTTP status for each code, used by the cluster's API. */

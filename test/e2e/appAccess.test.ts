@@ -15,7 +15,8 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startCluster, addUser, userEnv, tshLogin, type TestCluster } from '../helpers/cluster.js';
 import { startAppService, type TestAppService } from '../helpers/appService.js';
 import { appCertAgent, readAppCredentials } from '../helpers/appClient.js';
-import { runBin } from '../helpers/binaries.js';
+import { runBin, binPath, cleanEnv } from '../helpers/binaries.js';
+import { spawn } from 'node:child_process';
 
 const ROLE = 'arn:aws:iam::123456789012:role/ExampleTeleportDynamoDBRole';
 const password = 'correct horse battery staple';
@@ -104,6 +105,49 @@ describe('app access through the cluster', () => {
     assert.ok(sts, 'the STS call is audited as a generic app request');
     const lines = (await readFile(join(cluster.dataDir, 'log', 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     assert.ok(lines.some((e) => e.uid === put.uid), 'the same event is in the JSON lines file');
+  });
+
+  test('tsh apps ls -f json and tsh apps config describe the app and the login', async () => {
+    const ls = JSON.parse((await runBin('tsh', ['apps', 'ls', '-f', 'json'], { env: alice.env })).stdout);
+    assert.equal(ls[0].name, 'aws');
+    assert.equal(ls[0].aws, true);
+    assert.deepEqual(ls[0].awsRoleArns, [ROLE]);
+    const yaml = await runBin('tsh', ['apps', 'ls', '-f', 'yaml'], { env: alice.env });
+    assert.match(yaml.stdout, /^- name: aws$/m);
+    const cfg = JSON.parse((await runBin('tsh', ['apps', 'config', '-f', 'json'], { env: alice.env })).stdout);
+    assert.deepEqual(Object.keys(cfg).sort(), ['aws_role_arn', 'ca', 'cert', 'key', 'name', 'uri']);
+    assert.equal(cfg.aws_role_arn, ROLE);
+    assert.match(cfg.uri, /^https:\/\/aws\.127\.0\.0\.1:\d+$/);
+    // File store: paths to PEM files a tool such as curl can use.
+    assert.match(await readFile(cfg.cert, 'utf8'), /BEGIN CERTIFICATE/);
+    assert.match(await readFile(cfg.key, 'utf8'), /PRIVATE KEY/);
+    assert.match(await readFile(cfg.ca, 'utf8'), /BEGIN CERTIFICATE/);
+    assert.equal((await runBin('tsh', ['apps', 'config', 'aws', '-f', 'uri'], { env: alice.env })).stdout.trim(), cfg.uri);
+    const text = await runBin('tsh', ['apps', 'config'], { env: alice.env });
+    assert.match(text.stdout, /^AWS ARN:\s+arn:aws:iam::123456789012:role\/ExampleTeleportDynamoDBRole$/m);
+    const none = await runBin('tsh', ['apps', 'config', 'nope'], { env: alice.env });
+    assert.match(none.stderr, /not logged into app "nope"/);
+  });
+
+  test('`teleport app start` from the flags `tctl tokens add` prints (a GovCloud console app)', async () => {
+    const tok = await cluster.tctl(['tokens', 'add', '--type=app', '--app-name=aws-gov', '--app-uri=https://console.amazonaws-us-gov.com/']);
+    const command = /> (teleport app start[\s\S]+?)\n\n/.exec(tok.stdout)![1].replace(/\\\n\s*/g, '');
+    const args = command.split(/\s+/).slice(1);
+    const dataDir = join(agent.dir, 'flags-data');
+    const child = spawn(process.execPath, [binPath('teleport'), ...args, `--data-dir=${dataDir}`], { env: cleanEnv({ ...sandbox.endpointEnv(), AWS_ACCESS_KEY_ID: sandbox.baseCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.baseCredentials.secretAccessKey }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stderr!.on('data', (d) => (out += d));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/tunnel to the proxy at .* is up/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, /tunnel to the proxy at .* is up/);
+      const apps = JSON.parse((await cluster.tctl(['apps', 'ls', '-f', 'json'])).stdout);
+      assert.deepEqual(apps.map((a: any) => a.app.name).sort(), ['aws', 'aws-gov']);
+      const ls = JSON.parse((await runBin('tsh', ['apps', 'ls', '-f', 'json'], { env: alice.env })).stdout);
+      assert.equal(ls.find((a: any) => a.name === 'aws-gov').aws, true, 'a GovCloud console URI is an AWS app');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   test('after the app service restarts, requests work again with no new login', async () => {

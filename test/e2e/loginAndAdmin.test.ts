@@ -222,14 +222,58 @@ describe('restarts', () => {
   test('users, roles, tokens and CAs survive a restart', async () => {
     const pinBefore = /CA pin\s+(\S+)/.exec((await cluster.tctl(['status'])).stdout)![1];
     const token = JSON.parse((await cluster.tctl(['tokens', 'add', '--type=app', '--format', 'json'])).stdout).token;
+    await writeFile(join(cluster.dir, 'kept.yaml'), 'kind: role\nversion: v5\nmetadata: {name: kept}\nspec:\n  options: {max_session_ttl: 3h}\n');
+    assert.equal((await cluster.tctl(['create', join(cluster.dir, 'kept.yaml')])).code, 0);
     const h = await home();
     assert.equal((await tshLogin(h.env, cluster.proxyAddr, 'admin1', password)).code, 0);
+    const stopped = await cluster.stop();
+    assert.equal(stopped?.code, 0, 'teleport exits 0 on SIGTERM');
+    assert.ok(stopped!.ms < 5_000, `and promptly, even with clients still connected (${stopped!.ms} ms)`);
     await cluster.restart();
     assert.equal(/CA pin\s+(\S+)/.exec((await cluster.tctl(['status'])).stdout)![1], pinBefore);
     assert.match((await cluster.tctl(['tokens', 'ls'])).stdout, new RegExp(token));
-    assert.match((await cluster.tctl(['get', 'role/short'])).stdout, /max_session_ttl: 2h/);
+    assert.match((await cluster.tctl(['get', 'role/kept'])).stdout, /max_session_ttl: 3h/);
     // The old login is still trusted (same CA); a new one works too.
     const again = await tshLogin(h.env, cluster.proxyAddr, 'admin1', password);
     assert.equal(again.code, 0, again.stderr);
+  });
+});
+
+describe('a proxy with its own certificate (https_keypairs)', () => {
+  test('users trust it through the system store, without --insecure', async () => {
+    const { generateKeyPair } = await import('../../src/shared/pki/generateKeyPair.js');
+    const { createCertificate } = await import('../../src/shared/pki/createCertificate.js');
+    const caKeys = await generateKeyPair();
+    const ca = createCertificate({ commonName: 'Corp Root CA', publicKey: caKeys.publicKey, selfKey: caKeys.privateKey, notAfter: new Date(Date.now() + 86400e3), usage: 'ca' });
+    const keys = await generateKeyPair();
+    const cert = createCertificate({ commonName: '127.0.0.1', publicKey: keys.publicKey, issuer: { certificate: ca, privateKey: caKeys.privateKey }, notAfter: new Date(Date.now() + 86400e3), usage: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    const h = await home();
+    await writeFile(join(h.home, 'ca.pem'), ca);
+    await writeFile(join(h.home, 'tls.key'), keys.privateKey, { mode: 0o600 });
+    await writeFile(join(h.home, 'tls.crt'), cert);
+    const corp = await startCluster({ proxyYaml: `  https_keypairs:\n  - key_file: ${join(h.home, 'tls.key')}\n    cert_file: ${join(h.home, 'tls.crt')}\n` });
+    try {
+      assert.doesNotMatch(corp.logs(), /self-signed/, 'no warning with https_keypairs');
+      await addUser(corp, 'quinn', ['access'], password);
+      const untrusted = await runBin('tsh', ['login', `--proxy=${corp.proxyAddr}`, '--user=quinn'], { env: h.env, input: `${password}\n` });
+      assert.match(untrusted.stderr, /is not trusted/);
+      const trustedEnv = { ...h.env, NODE_EXTRA_CA_CERTS: join(h.home, 'ca.pem') };
+      const login = await runBin('tsh', ['login', `--proxy=${corp.proxyAddr}`, '--user=quinn'], { env: trustedEnv, input: `${password}\n` });
+      assert.equal(login.code, 0, login.stderr);
+      assert.doesNotMatch(login.stderr, /insecure/);
+      const ls = await runBin('tsh', ['apps', 'ls'], { env: trustedEnv });
+      assert.equal(ls.code, 0, ls.stderr);
+    } finally {
+      await corp.close();
+    }
+  });
+
+  test('TELEPORT_PROXY and TELEPORT_USER stand in for the flags', async () => {
+    const h = await home();
+    const r = await runBin('tsh', ['login', '--insecure'], { env: { ...h.env, TELEPORT_PROXY: cluster.proxyAddr, TELEPORT_USER: 'plain' }, input: `${password}\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Logged in as:\s+plain/);
+    const y = await runBin('tsh', ['status', '-f', 'yaml'], { env: h.env });
+    assert.match(y.stdout, /^active:\n\s+profile_url: https:\/\/127\.0\.0\.1:\d+\n\s+username: plain$/m);
   });
 });

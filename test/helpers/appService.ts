@@ -84,6 +84,9 @@ export async function startAppService(cluster: TestCluster, opts: { env: Record<
     async stop() {
       if (!child || child.exitCode !== null) return;
       const exited = new Promise((r) => child!.once('exit', r));
+      // A process that does not stop within 10 s is killed, so a stuck shutdown cannot hang the suite (the test still sees its logs).
+      const killer = setTimeout(() => child!.kill('SIGKILL'), 10_000);
+      exited.then(() => clearTimeout(killer));
       up = false;
       child.kill('SIGTERM');
       await exited;

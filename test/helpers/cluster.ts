@@ -21,8 +21,8 @@ export interface TestCluster {
   /** Output of the teleport process so far. */
   logs(): string;
   tctl(args: string[], input?: string): Promise<RunResult>;
-  /** Stops the process (SIGTERM) and waits. */
-  stop(): Promise<void>;
+  /** Stops the process (SIGTERM) and waits; its exit code and how long it took. */
+  stop(): Promise<{ code: number | null; ms: number } | undefined>;
   /** Starts it again on the same data dir (new ports). */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +32,8 @@ export interface ClusterOptions {
   secondFactor?: 'off' | 'otp';
   /** Extra YAML appended to the config (e.g. an app_service section). */
   extraYaml?: string;
+  /** Extra lines inside proxy_service (indented two spaces), e.g. https_keypairs. */
+  proxyYaml?: string;
   clusterName?: string;
   storage?: { type: 'postgresql'; conn_string: string };
   env?: Record<string, string>;
@@ -58,7 +60,7 @@ ${storage}auth_service:
 proxy_service:
   enabled: yes
   web_listen_addr: 127.0.0.1:0
-ssh_service:
+${opts.proxyYaml ?? ''}ssh_service:
   enabled: no
 ${opts.extraYaml ?? ''}`,
   );
@@ -73,10 +75,15 @@ ${opts.extraYaml ?? ''}`,
     logs: () => output,
     tctl: (args, input) => runBin('tctl', ['-c', configPath, ...args], { env: cleanEnv(), input }),
     async stop() {
-      if (!child || child.exitCode !== null) return;
-      const exited = new Promise((r) => child!.once('exit', r));
+      if (!child || child.exitCode !== null) return undefined;
+      const started = Date.now();
+      const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
+      // A process that does not stop within 10 s is killed, so a stuck shutdown cannot hang the suite (the test still sees its logs).
+      const killer = setTimeout(() => child!.kill('SIGKILL'), 10_000);
+      exited.then(() => clearTimeout(killer));
       child.kill('SIGTERM');
-      await exited;
+      const code = await exited;
+      return { code, ms: Date.now() - started };
     },
     async restart() {
       await cluster.stop();

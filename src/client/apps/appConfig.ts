@@ -12,12 +12,17 @@ import type { SecretStore } from '../keystore/secretStore.js';
 import { join } from 'node:path';
 import { requireKeyPair } from '../keystore/keyPairStore.js';
 
+/** One app login's settings as `tsh apps config` prints them; the snake_case names are the JSON output's field names. */
 export interface AppConfigView {
   name: string;
+  /** The app's address through the proxy (`https://PUBLIC_ADDR[:PORT]`). */
   uri: string;
+  /** Path to the cluster CA file. */
   ca: string;
+  /** The app certificate and key: file paths or PEM text, as `key_form` says. */
   cert: string;
   key: string;
+  /** The IAM role the login is bound to; absent for apps that are not AWS. */
   aws_role_arn?: string;
   /** 'file' when cert/key are paths, 'pem' when they are the contents. */
   key_form: 'file' | 'pem';

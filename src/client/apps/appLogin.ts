@@ -16,8 +16,11 @@ import { listApps } from './listApps.js';
 import { chooseAwsRole } from './chooseAwsRole.js';
 import { saveKeyPair } from '../keystore/keyPairStore.js';
 
+/** What an app login produced, so the command can tell an AWS app from another and print the IAM role in use. */
 export interface AppLoginResult {
+  /** The app as the cluster listed it. */
   app: AppListing;
+  /** The login as saved in the profile. */
   login: AppLogin;
 }
 

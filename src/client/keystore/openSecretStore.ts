@@ -6,6 +6,7 @@ import type { SecretStore } from './secretStore.js';
 
 /** The values TSH_SECRET_STORE (and `prefer`) accept. */
 export const secretStoreChoices = ['auto', 'keychain', 'file'] as const;
+/** One of those values: how strongly the caller wants keys kept in the OS keychain rather than in files. */
 export type SecretStoreChoice = (typeof secretStoreChoices)[number];
 
 /**

@@ -15,6 +15,7 @@
  */
 import https from 'node:https';
 import tls from 'node:tls';
+import { secureContextTrusting } from '../../shared/http/secureContextTrusting.js';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
@@ -171,22 +172,7 @@ export class UpstreamPool {
   }
 }
 
-/**
- * A secure context with the client certificate that trusts the system roots
- * plus the cluster's CAs. `ca: [...tls.rootCertificates, clusterCas]` would
- * re-parse every root certificate (~20 ms, on the start-up path of every
- * `tsh aws`); instead the default root store (parsed once per process) is
- * copied and the cluster CAs added to the copy through the context's
- * addCACert, which Node has had since its first TLS release. Should that
- * method ever be missing, the slow, documented way is used.
- */
+/** The client certificate, trusting the system roots plus the cluster's CAs (see secureContextTrusting). */
 function trustingClusterCas(identity: UpstreamIdentity, clusterCas: string | undefined): tls.SecureContext {
-  if (!clusterCas) return tls.createSecureContext({ key: identity.key, cert: identity.cert });
-  const ctx = tls.createSecureContext({ key: identity.key, cert: identity.cert });
-  const native = (ctx as unknown as { context?: { addCACert?: (pem: string) => void } }).context;
-  if (typeof native?.addCACert === 'function') {
-    native.addCACert(clusterCas);
-    return ctx;
-  }
-  return tls.createSecureContext({ key: identity.key, cert: identity.cert, ca: [...tls.rootCertificates, clusterCas] });
+  return secureContextTrusting({ key: identity.key, cert: identity.cert, extraCas: clusterCas ? [clusterCas] : [] });
 }

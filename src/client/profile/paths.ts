@@ -27,6 +27,7 @@ export function profileName(proxyAddr: string): string {
   return proxyAddr.replace(/^\[/, '').replace(/\](:\d+)?$/, '').replace(/:\d+$/, '');
 }
 
+/** The non-secret files in the layout above, as absolute paths under a TELEPORT_HOME, so every reader and writer agrees on them. */
 export const paths = {
   currentProfile: (home: string) => join(home, 'current-profile'),
   profile: (home: string, proxy: string) => join(home, `${proxy}.json`),

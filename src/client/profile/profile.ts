@@ -20,6 +20,7 @@ export interface AppLogin {
   ttlMs?: number;
 }
 
+/** What tsh keeps on disk about one proxy login (never keys), so later commands know where to connect and what the user may do. */
 export interface Profile {
   /** Profile name: the proxy host. */
   name: string;
@@ -27,6 +28,7 @@ export interface Profile {
   webProxyAddr: string;
   username: string;
   cluster: string;
+  /** Roles, traits and allowed IAM role ARNs as the login certificate carried them; `tsh status` shows them. */
   roles: string[];
   traits: Record<string, string[]>;
   awsRoleArns: string[];
@@ -34,9 +36,11 @@ export interface Profile {
   validUntil: string;
   /** Where the keys are: 'keychain' or 'file'. */
   secretStore: 'keychain' | 'file';
+  /** How `tsh status` names the store (`OS keychain (...)` or `0600 files under ...`). */
   secretStoreDescription: string;
   /** The login used --insecure (the proxy certificate was not verified then). */
   insecure?: boolean;
+  /** App logins by app name. */
   apps: Record<string, AppLogin>;
 }
 

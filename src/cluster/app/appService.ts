@@ -50,6 +50,7 @@ interface HostIdentity {
 const HEARTBEAT_MS = 30_000;
 const ROLE_CACHE_MS = 5_000;
 
+/** A running app service (see the module comment); a teleport process whose config enables app_service makes one with AppService.start. */
 export class AppService {
   private heartbeat?: NodeJS.Timeout;
 

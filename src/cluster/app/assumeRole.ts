@@ -22,6 +22,7 @@ export function roleSessionName(user: string): string {
   return `${user.slice(0, 47)}-${createHash('sha1').update(user).digest('hex').slice(0, 16)}`;
 }
 
+/** The app service's source of role credentials (see the module comment), so a burst of user requests does not turn into a burst of STS calls. */
 export class AssumeRoleCache {
   private readonly cache = new Map<string, Cached>();
   private readonly inflight = new Map<string, Promise<Cached>>();

@@ -33,12 +33,17 @@ export interface ConnectionContext {
   refusal?: TshError;
 }
 
+/** What the signer needs from the app service around it; passed in so the handler holds no state of its own. */
 export interface AwsHandlerDeps {
+  /** RBAC for a certificate's identity, from the roles as the cluster has them now rather than at login. */
   checkerFor(identity: Identity): Promise<AccessChecker>;
+  /** Temporary credentials for the certificate's IAM role, used to re-sign each request. */
   credentials: AssumeRoleCache;
+  /** Records one audit event per request; the app service sends them to the cluster in batches. */
   audit(event: string, fields: Record<string, unknown>): void;
   log: Logger;
   clock?: () => Date;
+  /** Where AWS_ENDPOINT_URL* overrides are read from; process.env when absent. */
   env?: NodeJS.ProcessEnv;
 }
 

@@ -12,26 +12,34 @@ import http2 from 'node:http2';
 import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
 
+/** The ALPN name by which the proxy's shared port recognises an agent tunnel; it must match the proxy's `ALPN.tunnel`. */
 export const TUNNEL_ALPN = 'tsh-tunnel-v1';
 const WINDOW = 8 << 20;
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 
+/** Where the tunnel goes, with which credentials, and what the app service does with each stream the proxy opens. */
 export interface TunnelAgentOptions {
+  /** The proxy's host and port. */
   host: string;
   port: number;
+  /** The app service's host key and certificate (PEM), which the proxy checks. */
   key: string;
   cert: string;
   /** Roots that verify the proxy (cluster host CA, system roots); ignored when insecure. */
   ca?: string[];
   insecure: boolean;
+  /** TLS server name when the proxy host is not the name its certificate carries. */
   servername?: string;
+  /** Reported to the proxy in answer to its `/hello` stream. */
   hostId: string;
+  /** App names this agent serves; streams for any other app get 404. */
   apps: string[];
   log: Logger;
   /** A stream for an app (path /app/<name>), with its headers. */
   onAppStream(app: string, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void;
 }
 
+/** The app service's one tunnel to the proxy (see the module comment); `start` dials, `close` stops reconnecting. */
 export class TunnelAgent {
   private session?: http2.ServerHttp2Session;
   private socket?: tls.TLSSocket;
@@ -91,10 +99,6 @@ export class TunnelAgent {
       session.on('stream', (stream, headers) => this.onStream(stream, headers));
       keepTunnelAlive(session);
       this.delay = 100;
-      if (!this.connectedOnce) o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up, serving ${o.apps.join(', ')}`);
-      else o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up again`);
-      this.connectedOnce = true;
-      this.resolveReady();
     });
   }
 
@@ -104,6 +108,17 @@ export class TunnelAgent {
     if (path === '/hello') {
       stream.respond({ ':status': 200, 'content-type': 'application/json' });
       stream.end(JSON.stringify({ hostId: this.opts.hostId, apps: this.opts.apps }));
+      return;
+    }
+    if (path === '/registered') {
+      // The proxy routes to us from now on: only now is the tunnel "up" for users.
+      stream.respond({ ':status': 204 });
+      stream.end();
+      const o = this.opts;
+      if (!this.connectedOnce) o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up, serving ${o.apps.join(', ')}`);
+      else o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up again`);
+      this.connectedOnce = true;
+      this.resolveReady();
       return;
     }
     const m = /^\/app\/([^/]+)$/.exec(path);

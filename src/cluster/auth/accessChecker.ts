@@ -19,6 +19,11 @@ export interface AppForAccess {
   labels: Record<string, string>;
 }
 
+/**
+ * Answers the access questions for one caller: the auth service builds one at
+ * login and per API request, and the app service per AWS request, from the
+ * caller's roles and traits.
+ */
 export class AccessChecker {
   constructor(
     readonly roles: Role[],

@@ -34,6 +34,7 @@ export type AuditEvent = AuditEventRecord;
 /** Events are kept in the backend for a year. */
 const RETENTION_MS = 365 * 86_400_000;
 
+/** The auth service's store of audit events, where every action that must leave a trace ends up; app services in other processes reach it through the `audit.emit` API call. */
 export class AuditLog {
   private readonly file: string;
   private ready?: Promise<unknown>;

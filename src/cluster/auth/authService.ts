@@ -34,6 +34,7 @@ export function adminIdentityPaths(dataDir: string): { key: string; cert: string
 const HOST_CERT_TTL_MS = 365 * 86_400_000;
 const ADMIN_CERT_TTL_MS = 365 * 86_400_000;
 
+/** The running auth service (see the module comment); a teleport process whose config enables auth_service makes one with AuthService.start. */
 export class AuthService {
   private sweeper?: NodeJS.Timeout;
   /** Listeners told when an app session ends, so the proxy can drop its connections at once. */

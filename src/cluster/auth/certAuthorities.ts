@@ -13,6 +13,7 @@ import { identityExtension, type Identity } from '../../shared/identity/identity
 import type { Backend } from '../storage/backend.js';
 import { VERSION } from '../../shared/version.js';
 
+/** Which of the two CAs: `user` for people and their app sessions, `host` for cluster services. */
 export type CaType = 'user' | 'host';
 
 /** A CA as stored: its certificate and private key. */

@@ -16,11 +16,14 @@ import { issueCertificate } from './certAuthorities.js';
 export const DEFAULT_LOGIN_TTL_MS = 12 * 3_600_000;
 /** Failed logins within the window that lock the account. */
 export const MAX_FAILED_LOGINS = 5;
+/** How far back failed logins count towards the lockout, and how long a locked account stays locked. */
 export const LOCKOUT_MS = 30 * 60_000;
 
+/** A password login as the proxy's `POST /v1/webapi/login` hands it to the auth service. */
 export interface LoginRequest {
   user: string;
   password: string;
+  /** The one-time code; required when the cluster's second factor is `otp`. */
   otp?: string;
   /** SPKI PEM of the client's key. */
   publicKey: string;

@@ -27,6 +27,7 @@ const str = (v: unknown, what: string): string => {
 };
 const strList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String).map((s) => s.trim()).filter(Boolean) : []);
 
+/** Every cluster API method by name; AuthService.call looks methods up here, and a name not in this table is an unknown method. */
 export const rpcMethods: Record<string, Method> = {
   async 'cluster.status'(ctx, caller) {
     requireUserOrAdmin(caller);

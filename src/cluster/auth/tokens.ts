@@ -17,6 +17,7 @@ export interface ProvisionToken {
   appUri?: string;
 }
 
+/** How long a join token lives when the API call names no TTL (one hour, the same as tctl's `--ttl` default). */
 export const DEFAULT_TOKEN_TTL_MS = 3_600_000;
 
 /** Makes a join token. Only app tokens exist here. */

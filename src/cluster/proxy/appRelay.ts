@@ -30,6 +30,7 @@ export const CLIENT_CERT_HEADER = 'x-tsh-client-cert';
 /** How often live connections are re-checked against the backend (sessions ended on another proxy). */
 const RECHECK_MS = 10_000;
 
+/** The proxy's handler for app connections (see the module comment); it also keeps track of them by app session so ending a session closes them. */
 export class AppRelay {
   private readonly refusals = new WeakMap<object, TshError>();
   private readonly refuser: http.Server;

@@ -31,6 +31,7 @@ import type { Logger } from '../logger.js';
 /** ALPN protocol names on the proxy's port. */
 export const ALPN = { tunnel: 'tsh-tunnel-v1', app: 'tsh-app-v1', http: 'http/1.1' } as const;
 
+/** A running proxy (see the module comment); it needs an auth service in the same process and is made with ProxyService.start. */
 export class ProxyService {
   private constructor(
     readonly server: tls.Server,
@@ -38,7 +39,8 @@ export class ProxyService {
     readonly publicAddr: string,
     readonly tunnels: TunnelRegistry,
     private readonly relay: AppRelay,
-    private readonly web: http.Server,
+    /** Every accepted connection, so that closing does not wait for idle keep-alive clients. */
+    private readonly open: Set<TLSSocket>,
   ) {}
 
   /** Starts listening on `proxy_service.web_listen_addr`. */
@@ -62,7 +64,10 @@ export class ProxyService {
       noDelay: true,
       minVersion: 'TLSv1.2',
     });
+    const open = new Set<TLSSocket>();
     server.on('secureConnection', (socket: TLSSocket) => {
+      open.add(socket);
+      socket.once('close', () => open.delete(socket));
       socket.setNoDelay(true);
       switch (socket.alpnProtocol) {
         case ALPN.tunnel:
@@ -81,14 +86,15 @@ export class ProxyService {
     const bound = await listen(server, listenAt, 'proxy_service.web_listen_addr');
     publicAddrRef.value = config.proxy.publicAddrs[0] ?? formatHostPort({ host: isWildcard(listenAt.host) ? hostname() : listenAt.host, port: bound.port });
     log.info('PROXY', `Web proxy service is listening on ${formatHostPort(bound)} (public address ${publicAddrRef.value})`);
-    return new ProxyService(server, bound, publicAddrRef.value, tunnels, relay, web);
+    return new ProxyService(server, bound, publicAddrRef.value, tunnels, relay, open);
   }
 
   async close(): Promise<void> {
     this.relay.closeAll();
     this.tunnels.closeAll();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.web.closeAllConnections();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.open) s.destroy();
+    await closed;
   }
 }
 

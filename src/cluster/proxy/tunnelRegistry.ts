@@ -4,6 +4,7 @@
  *   app service --TLS (ALPN tsh-tunnel-v1, host cert)--> proxy
  *   proxy: HTTP/2 *client* over that socket; the agent is the HTTP/2 server
  *   proxy --GET /hello--> agent: { hostId, apps }      (which apps it serves)
+ *   proxy --POST /registered--> agent                  (routable from now on)
  *   proxy --POST /app/<name> (one stream per client connection)--> agent
  *
  * The agent's host id must match its certificate; the registry keeps the
@@ -27,6 +28,7 @@ interface Tunnel {
   session: http2.ClientHttp2Session;
 }
 
+/** The proxy's table of connected agents by app (see the module comment); the app relay asks it which tunnel to send a client connection down. */
 export class TunnelRegistry {
   private readonly byApp = new Map<string, Tunnel[]>();
   private readonly all = new Set<Tunnel>();
@@ -77,6 +79,8 @@ export class TunnelRegistry {
       }
       const tunnel: Tunnel = { hostId, apps, session };
       this.add(tunnel);
+      // Tell the agent it is routable now (it reports itself up only then).
+      session.request({ ':method': 'POST', ':path': '/registered' }, { endStream: true }).on('error', () => {}).resume();
       this.log.info('PROXY', `app service ${hostId} connected a tunnel for ${apps.join(', ')}`);
       keepTunnelAlive(session);
       session.on('close', () => {

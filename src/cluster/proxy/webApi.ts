@@ -23,8 +23,11 @@ import { completeResetToken, describeResetToken } from '../auth/users.js';
 import { handleRpc } from '../auth/rpcHttp.js';
 import { invitePage } from './invitePage.js';
 
+/** What the web API needs from the proxy process that serves it. */
 export interface WebApiOptions {
+  /** The in-process auth service every endpoint answers from. */
   auth: AuthService;
+  /** The proxy's public address, read on each request because it is only known once the listener is bound. */
   publicAddr: () => string;
 }
 

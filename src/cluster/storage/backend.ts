@@ -19,7 +19,9 @@ export interface Item<T = unknown> {
   expires?: Date;
 }
 
+/** Options for a write: an optional expiry, for short-lived records such as join tokens and app sessions. */
 export interface PutOptions {
+  /** When set, the item disappears from every read after this instant. */
   expires?: Date;
 }
 
@@ -29,6 +31,7 @@ export type BatchOp =
   | { op: 'create'; key: string; value: unknown; expires?: Date }
   | { op: 'delete'; key: string };
 
+/** The storage contract (see the module comment) that the SQLite and PostgreSQL backends both implement, so cluster code never knows which one it has. */
 export interface Backend {
   /** The item at key, or undefined when absent or expired. */
   get<T = unknown>(key: string): Promise<Item<T> | undefined>;

@@ -7,10 +7,11 @@
  * TshError it sent.
  */
 import https from 'node:https';
-import tls from 'node:tls';
+import { secureContextTrusting } from './secureContextTrusting.js';
 import { TshError, fromWireError } from '../errors.js';
 import { parseHostPort, formatHostPort } from '../net/hostPort.js';
 
+/** Where and how an ApiClient connects: the proxy address, the caller's mTLS credentials, and which servers to trust. */
 export interface ApiClientOptions {
   /** host:port of the proxy (or auth) web API. */
   addr: string;
@@ -40,6 +41,10 @@ const tlsVerifyErrors = new Set([
   'CERT_SIGNATURE_FAILURE',
 ]);
 
+/**
+ * One connection pool to a cluster web API. tsh, tctl and the app service
+ * all call the cluster through it, so connection errors read the same everywhere.
+ */
 export class ApiClient {
   private readonly agent: https.Agent;
   readonly host: string;
@@ -52,9 +57,7 @@ export class ApiClient {
     this.agent = new https.Agent({
       keepAlive: true,
       maxSockets: 8,
-      key: opts.key,
-      cert: opts.cert,
-      ca: opts.ca?.length ? [...tls.rootCertificates, ...opts.ca] : undefined,
+      secureContext: secureContextTrusting({ key: opts.key, cert: opts.cert, extraCas: opts.ca }),
       rejectUnauthorized: !opts.insecure,
       servername: opts.servername ?? (/^[\d.]+$/.test(hp.host) || hp.host.includes(':') ? undefined : hp.host),
       ALPNProtocols: ['http/1.1'],

@@ -26,6 +26,7 @@ import { TshError } from '../errors.js';
 /** A private-arc OID for our identity extension. */
 export const IDENTITY_OID = '1.3.9999.7.1';
 
+/** What a certificate's holder is; it decides which CA must have signed it and which APIs it may call. */
 export type IdentityKind = 'user' | 'app' | 'admin' | 'host';
 
 /** The route an app certificate is bound to. */
@@ -40,13 +41,16 @@ export interface AppRoute {
   awsRoleArn: string;
 }
 
+/** Who a certificate speaks for, as the cluster trusts it; stored as JSON in the certificate's identity extension. */
 export interface Identity {
   kind: IdentityKind;
   /** Teleport user name, or the host id for hosts. */
   username: string;
   /** Cluster that issued the certificate. */
   cluster: string;
+  /** Cluster role names at issue time; access checks load these roles again on each request. */
   roles: string[];
+  /** User traits at issue time, used to expand role templates such as `{{internal.aws_role_arns}}`. */
   traits: Record<string, string[]>;
   /** IAM role ARNs the user may assume (allow minus deny, templates expanded) at issue time. */
   awsRoleArns: string[];

@@ -7,8 +7,11 @@
 import forge from 'node-forge';
 
 const { asn1 } = forge;
+/** A parsed or to-be-encoded ASN.1 node; the unit every helper here takes and returns. */
 export type Asn1 = forge.asn1.Asn1;
+/** ASN.1 tag classes, re-exported so readers of certificates can match context-specific tags without importing forge. */
 export const Class = asn1.Class;
+/** ASN.1 universal tag numbers, re-exported so readers can tell node types (UTCTime, UTF8String) apart without importing forge. */
 export const Type = asn1.Type;
 
 /** Bytes as forge's "binary string". */
@@ -21,26 +24,32 @@ export function buf(binary: string): Buffer {
   return Buffer.from(binary, 'binary');
 }
 
+/** A SEQUENCE: the shape of certificates, names, algorithm identifiers and extensions. */
 export function seq(items: Asn1[]): Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, items);
 }
 
+/** A SET, used for the relative distinguished names inside a certificate subject. */
 export function set(items: Asn1[]): Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.SET, true, items);
 }
 
+/** An OBJECT IDENTIFIER from its dotted form (`2.5.4.3`), for algorithms, name attributes and extension ids. */
 export function oid(dotted: string): Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(dotted).getBytes());
 }
 
+/** A UTF8String, used for subject names and for the JSON identity extension. */
 export function utf8(text: string): Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.UTF8, false, forge.util.encodeUtf8(text));
 }
 
+/** An OCTET STRING, which wraps every extension value and the subject key id. */
 export function octets(bytes: Buffer): Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.OCTETSTRING, false, bin(bytes));
 }
 
+/** A BOOLEAN, used for the critical flag of an extension and the CA flag of basic constraints. */
 export function bool(value: boolean): Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.BOOLEAN, false, value ? '\xff' : '\x00');
 }
@@ -74,10 +83,12 @@ export function implicit(tag: number, bytes: string): Asn1 {
   return asn1.create(Class.CONTEXT_SPECIFIC, tag, false, bytes);
 }
 
+/** Encodes a node to DER bytes, e.g. the to-be-signed part of a certificate before signing it. */
 export function toDer(node: Asn1): Buffer {
   return buf(asn1.toDer(node).getBytes());
 }
 
+/** Parses DER bytes into a node tree; throws when the bytes are not valid DER. */
 export function fromDer(der: Buffer): Asn1 {
   return asn1.fromDer(bin(der));
 }
@@ -93,6 +104,7 @@ export function readText(node: Asn1): string {
   return node.type === Type.UTF8 ? forge.util.decodeUtf8(raw) : raw;
 }
 
+/** An ASN.1 NULL, which RSA algorithm identifiers require as their parameters. */
 export function asn1Null(): Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.NULL, false, '');
 }

@@ -15,17 +15,21 @@ export interface RoleConditions {
   rules?: Array<{ resources: string[]; verbs: string[] }>;
 }
 
+/** A role as `tctl create` stores it: which apps and IAM roles its holders may use, and what it denies. */
 export interface Role {
   kind: 'role';
+  /** v6 and v7 are accepted and read the same as v5 for the fields used here. */
   version: 'v5' | 'v6' | 'v7';
   metadata: { name: string; description?: string; labels?: Record<string, string> };
   spec: {
+    /** `max_session_ttl` (a duration such as `8h`) caps how long certificates issued under this role live. */
     options?: { max_session_ttl?: string };
     allow?: RoleConditions;
     deny?: RoleConditions;
   };
 }
 
+/** A cluster user as `tctl create` stores it: the roles they hold and the traits role templates read. */
 export interface User {
   kind: 'user';
   version: 'v2';
@@ -37,12 +41,15 @@ export interface User {
   };
 }
 
+/** Any document `tctl create -f` accepts, after validation. */
 export type Resource = Role | User;
 
 /** Kinds tctl get/rm accept, with their plural forms. */
 export const resourceKinds = ['role', 'user', 'token'] as const;
+/** One of the kind names in {@link resourceKinds}. */
 export type ResourceKind = (typeof resourceKinds)[number];
 
 /** Resources and verbs a role's `rules` can grant. */
 export const ruleResources = ['role', 'user', 'token', 'event', 'app', 'app_server', 'cluster', '*'] as const;
+/** Verbs a role rule may grant on those resources; `*` grants all of them. */
 export const ruleVerbs = ['list', 'read', 'create', 'update', 'delete', '*'] as const;

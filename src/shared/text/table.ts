@@ -5,6 +5,7 @@
  */
 const ansi = /\u001b\[[0-9;]*m/g;
 
+/** Lays out rows under headers so `tsh` and `tctl` listings line up the way Teleport's do; the last column is not padded. */
 export function formatTable(headers: string[], rows: string[][], opts: { indent?: string } = {}): string {
   const width = (s: string) => [...s.replace(ansi, '')].length;
   const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
