@@ -123,6 +123,22 @@ describe('tsh login', () => {
     const ls = await runBin('tsh', ['apps', 'ls'], { env: h.env });
     assert.equal(ls.code, 0, ls.stderr);
   });
+
+  test('--debug adds a request log and stack traces on stderr, and no secret', async () => {
+    const h = await home();
+    const login = await runBin('tsh', ['login', `--proxy=${cluster.proxyAddr}`, '--user=plain', '--insecure', '--debug'], { env: h.env, input: `${password}\n` });
+    assert.equal(login.code, 0, login.stderr);
+    assert.match(login.stderr, /DEBUG \S+ POST https:\/\/127\.0\.0\.1:\d+\/v1\/webapi\/login -> 200 \(\d+ ms\)/);
+    const ls = await runBin('tsh', ['apps', 'ls', '--debug'], { env: h.env });
+    assert.match(ls.stderr, /DEBUG \S+ POST https:\/\/127\.0\.0\.1:\d+\/v1\/rpc\/apps\.list -> 200/);
+    for (const out of [login.stderr, ls.stderr]) {
+      assert.doesNotMatch(out, /PRIVATE KEY|BEGIN CERTIFICATE|correct horse/);
+    }
+    const fail = await runBin('tsh', ['apps', 'login', 'nope', '--debug'], { env: h.env });
+    assert.match(fail.stderr, /ERROR: app "nope" not found\nHint: .*\nTshError: app "nope" not found\n\s+at /);
+    const quiet = await runBin('tsh', ['apps', 'login', 'nope'], { env: h.env });
+    assert.equal(quiet.stderr, 'ERROR: app "nope" not found\nHint: use `tsh apps ls` to see registered apps\n', 'without --debug: one line and a hint');
+  });
 });
 
 describe('tctl', () => {

@@ -23,6 +23,7 @@ import { AssumedRoleStore, isAssumeRoleCall, parseAssumeRoleResponse, requestedR
 import { awsHostForScope } from './scopeHost.js';
 import { quickVerify } from '../../shared/sigv4/quickVerify.js';
 import { sendRefusal } from './awsRefusal.js';
+import { maskSecrets } from '../../shared/text/maskSecrets.js';
 import type { UpstreamRequest } from './upstream.js';
 
 /** Largest request body forwarded (the cluster's own limit). */
@@ -72,7 +73,7 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
     const note: Note = {};
     if (deps.log) {
       const started = Date.now();
-      res.once('finish', () => deps.log!(`${req.method} ${req.headers.host ?? '-'}${req.url} -> ${res.statusCode} (${Date.now() - started} ms${note.verified ? `, sigv4 ${note.verified}` : ''})`));
+      res.once('finish', () => deps.log!(`${req.method} ${req.headers.host ?? '-'}${maskSecrets(req.url ?? '')} -> ${res.statusCode} (${Date.now() - started} ms${note.verified ? `, sigv4 ${note.verified}` : ''})`));
     }
     handle(req, res, note).catch((err) => {
       req.resume();

@@ -8,6 +8,7 @@
  */
 import https from 'node:https';
 import { secureContextTrusting } from './secureContextTrusting.js';
+import { maskSecrets } from '../text/maskSecrets.js';
 import { TshError, fromWireError } from '../errors.js';
 import { parseHostPort, formatHostPort } from '../net/hostPort.js';
 
@@ -103,7 +104,7 @@ export class ApiClient {
           res.on('data', (c) => chunks.push(c));
           res.on('error', (e) => reject(transportError(e, addr)));
           res.on('end', () => {
-            log?.(`${method} https://${addr}${path} -> ${res.statusCode} (${Date.now() - started} ms)`);
+            log?.(`${method} https://${addr}${maskSecrets(path)} -> ${res.statusCode} (${Date.now() - started} ms)`);
             const text = Buffer.concat(chunks).toString('utf8');
             const isJson = /json/.test(String(res.headers['content-type'] ?? ''));
             let parsed: unknown = text;
@@ -123,7 +124,7 @@ export class ApiClient {
       );
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', (e) => {
-        log?.(`${method} https://${addr}${path} failed: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
+        log?.(`${method} https://${addr}${maskSecrets(path)} failed: ${(e as NodeJS.ErrnoException).code ?? e.message}`);
         reject(transportError(e, addr));
       });
       req.end(data);
