@@ -104,6 +104,9 @@ describe('tsh login', () => {
     assert.match(expired.stderr, /Hint: log in again with `tsh login --proxy=127\.0\.0\.1:\d+ --user=plain`/);
     const status = await runBin('tsh', ['status'], { env: h.env });
     assert.match(status.stdout, /\[EXPIRED\]/);
+    const appsOut = await runBin('tsh', ['apps', 'logout'], { env: h.env });
+    assert.equal(appsOut.code, 0, 'logging out of apps still cleans up after the login expired');
+    assert.match(appsOut.stderr, /your login has expired, so the cluster was not told/);
   });
 
   test('an unreachable proxy is named; an untrusted certificate gets a hint', async () => {

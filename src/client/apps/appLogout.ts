@@ -12,6 +12,7 @@ import type { ClientEnv } from '../clientEnv.js';
 import type { SecretStore } from '../keystore/secretStore.js';
 import type { ApiClient } from '../../shared/http/apiClient.js';
 import { deleteKeyPair } from '../keystore/keyPairStore.js';
+import { openSecretStore } from '../keystore/openSecretStore.js';
 
 /** Logs out of one app (or all); returns the names logged out. */
 export async function appLogout(ce: ClientEnv, session: ClusterSession, app?: string): Promise<string[]> {
@@ -24,6 +25,18 @@ export async function appLogout(ce: ClientEnv, session: ClusterSession, app?: st
   for (const name of names) {
     await endAppSession(session.api, profile.apps[name].sessionId);
     await removeLocalAppState(ce, profile, session.store, name);
+    delete profile.apps[name];
+  }
+  await writeProfile(ce.home, profile);
+  return names;
+}
+
+/** Removes app logins from this machine only (when the cluster cannot be reached as the user). */
+export async function forgetApps(ce: ClientEnv, profile: Profile, app?: string): Promise<string[]> {
+  const names = app ? [app] : Object.keys(profile.apps);
+  const { store } = await openSecretStore({ home: ce.home, prefer: profile.secretStore });
+  for (const name of names) {
+    await removeLocalAppState(ce, profile, store, name);
     delete profile.apps[name];
   }
   await writeProfile(ce.home, profile);
