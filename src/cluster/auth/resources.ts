@@ -8,7 +8,7 @@ import { checkResources } from '../../shared/resources/checkResources.js';
 import type { Resource, Role, User } from '../../shared/resources/types.js';
 import type { BatchOp } from '../storage/backend.js';
 import { keys, requireRule, userResource, type AuthContext, type Caller, type StoredUser } from './authContext.js';
-import { requireRolesExist, traitWarnings } from './users.js';
+import { requireRolesExist } from './users.js';
 
 /** Creates (or with overwrite, replaces) roles and users. Returns what was written and warnings. */
 export async function createResources(ctx: AuthContext, caller: Caller, docs: unknown[], overwrite: boolean): Promise<{ written: string[]; warnings: string[] }> {

@@ -11,7 +11,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
-import { startFakeAppCluster, makeTestHome, type FakeAppCluster, type TestHome } from '../../helpers/fakeAppCluster.js';
+import { startFakeAppCluster, makeTestHome, type FakeAppCluster } from '../../helpers/fakeAppCluster.js';
 import { sendSigned } from '../../helpers/awsSigning.js';
 import { startLocalAwsProxy } from '../../../src/client/localproxy/localAwsProxy.js';
 import { readProfile, writeProfile } from '../../../src/client/profile/profile.js';

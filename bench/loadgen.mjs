@@ -1,0 +1,324 @@
+// The load generator for `npm run bench`, run as its own process (plain node,
+// no loader) so its CPU never mixes with what it measures.
+//
+//   node bench/loadgen.mjs '<json config>'     -> one JSON line on stdout
+//
+// C workers, each with one keep-alive HTTPS connection and one request in
+// flight at a time (HTTP/1.1, no pipelining). Every request is the same
+// 309-byte DynamoDB GetItem POST, signed once up front with SigV4 (the keys
+// given: the fake ones `tsh proxy aws` printed, or any for direct). In proxy
+// mode each connection is a CONNECT tunnel through the given HTTPS_PROXY to
+// dynamodb.us-east-1.amazonaws.com:443, with TLS checked against the given CA
+// (the local CA); in direct mode it goes straight to the fake upstream.
+//
+// The HTTP client is a minimal one written for this (write the prepared
+// request bytes, parse status line, Content-Length or chunked body), so the
+// generator costs as little CPU per request as possible: on 2 cores, a heavy
+// client would slow "direct" more than the chain and flatter the ratios.
+//
+// Timeline: connect all C, warm up for warmupMs, then a measured window of
+// measureMs. At both edges it reads /proc/<pid>/stat (utime+stime) of every
+// pid it was given, and /proc/stat for the whole machine, so CPU is counted
+// over exactly the window in which requests were counted (a request counts
+// when its response completes inside the window).
+import net from 'node:net';
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Hash } from '@smithy/hash-node';
+
+const cfg = JSON.parse(process.argv[2]);
+const AWS_HOST = cfg.awsHost ?? 'dynamodb.us-east-1.amazonaws.com';
+const ca = readFileSync(cfg.caFile);
+
+// ---------- the request, signed once ----------
+
+function requestBody() {
+  const req = {
+    TableName: 'bench-items',
+    Key: { pk: { S: 'bench#0001' }, sk: { N: '1' } },
+    ConsistentRead: false,
+    ProjectionExpression: '#o, #s, #n',
+    ExpressionAttributeNames: { '#o': 'owner', '#s': 'state', '#n': 'note' },
+    ReturnConsumedCapacity: 'NONE',
+    Pad: '',
+  };
+  const base = Buffer.byteLength(JSON.stringify(req));
+  req.Pad = 'p'.repeat(Math.max(0, 309 - base));
+  return Buffer.from(JSON.stringify(req));
+}
+
+async function signedRequestBytes() {
+  const body = requestBody();
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: cfg.credentials.accessKeyId, secretAccessKey: cfg.credentials.secretAccessKey },
+    region: 'us-east-1',
+    service: 'dynamodb',
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const headers = {
+    host: AWS_HOST,
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amz-target': 'DynamoDB_20120810.GetItem',
+    'content-length': String(body.length),
+    'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+  };
+  const signed = await signer.sign({ method: 'POST', protocol: 'https:', hostname: AWS_HOST, path: '/', query: {}, headers, body });
+  let head = 'POST / HTTP/1.1\r\n';
+  for (const [k, v] of Object.entries(signed.headers)) head += `${k}: ${v}\r\n`;
+  head += 'connection: keep-alive\r\n\r\n';
+  return { bytes: Buffer.concat([Buffer.from(head, 'latin1'), body]), bodyBytes: body.length };
+}
+
+// ---------- /proc readings ----------
+
+function procTicks(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks
+  } catch {
+    return NaN;
+  }
+}
+
+function machineTicks() {
+  const line = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line;
+  return { task: user + nice + system, irq: irq + softirq, steal, idle: idle + iowait, total: line.slice(0, 8).reduce((a, b) => a + b, 0) };
+}
+
+function snapshot() {
+  const procs = {};
+  for (const [label, pid] of Object.entries(cfg.pids ?? {})) procs[label] = procTicks(pid);
+  procs.loadgen = procTicks(process.pid);
+  return { at: performance.now(), procs, machine: machineTicks() };
+}
+
+// ---------- connections ----------
+
+function openTls() {
+  return new Promise((resolve, reject) => {
+    const onTls = (socket) => {
+      socket.once('secureConnect', () => {
+        socket.off('error', reject);
+        resolve(socket);
+      });
+      socket.once('error', reject);
+    };
+    if (cfg.mode === 'direct') {
+      const s = tls.connect({ host: cfg.upstream.host, port: cfg.upstream.port, ca, ALPNProtocols: ['http/1.1'] });
+      s.setNoDelay(true);
+      onTls(s);
+      return;
+    }
+    const raw = net.connect({ host: cfg.proxy.host, port: cfg.proxy.port, noDelay: true });
+    raw.once('error', reject);
+    raw.once('connect', () => raw.write(`CONNECT ${AWS_HOST}:443 HTTP/1.1\r\nHost: ${AWS_HOST}:443\r\n\r\n`));
+    let head = Buffer.alloc(0);
+    const onData = (d) => {
+      head = Buffer.concat([head, d]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      raw.off('data', onData);
+      raw.off('error', reject);
+      const status = head.subarray(9, 12).toString('latin1');
+      if (status !== '200') return reject(new Error(`CONNECT answered ${head.subarray(0, end).toString('latin1').split('\r\n')[0]}`));
+      if (end + 4 < head.length) raw.unshift(head.subarray(end + 4));
+      onTls(tls.connect({ socket: raw, servername: AWS_HOST, ca, ALPNProtocols: ['http/1.1'] }));
+    };
+    raw.on('data', onData);
+  });
+}
+
+/** One keep-alive connection with one request in flight; resolves each response as {status, bytes}. */
+class Conn {
+  constructor(socket) {
+    this.socket = socket;
+    this.pending = undefined;
+    this.reset();
+    socket.on('data', (d) => this.onData(d));
+    const fail = (err) => {
+      this.dead = true;
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(err ?? new Error('connection closed'));
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('connection closed by peer')));
+  }
+
+  reset() {
+    this.buf = null;
+    this.headDone = false;
+    this.status = 0;
+    this.remaining = -1;
+    this.chunked = false;
+    this.bodyBytes = 0;
+    this.chunkBuf = null;
+  }
+
+  send(bytes) {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.socket.write(bytes);
+    });
+  }
+
+  finish() {
+    const p = this.pending;
+    const out = { status: this.status, bytes: this.bodyBytes };
+    this.pending = undefined;
+    this.reset();
+    p?.resolve(out);
+  }
+
+  onData(d) {
+    if (!this.headDone) {
+      this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
+      const end = this.buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = this.buf.subarray(0, end).toString('latin1');
+      this.status = Number(head.slice(9, 12));
+      const lower = head.toLowerCase();
+      const cl = /\r\ncontent-length:\s*(\d+)/.exec(lower);
+      this.chunked = /\r\ntransfer-encoding:[^\r]*chunked/.test(lower);
+      this.remaining = cl ? Number(cl[1]) : this.chunked ? -1 : 0;
+      this.headDone = true;
+      d = this.buf.subarray(end + 4);
+      this.buf = null;
+    }
+    if (this.chunked) {
+      this.chunkBuf = this.chunkBuf ? Buffer.concat([this.chunkBuf, d]) : d;
+      const total = chunkedComplete(this.chunkBuf);
+      if (total >= 0) {
+        this.bodyBytes = total;
+        this.finish();
+      }
+      return;
+    }
+    this.bodyBytes += d.length;
+    this.remaining -= d.length;
+    if (this.remaining <= 0) this.finish();
+  }
+}
+
+/** Payload bytes of a complete chunked body, or -1 while it is incomplete. */
+function chunkedComplete(b) {
+  let i = 0;
+  let total = 0;
+  for (;;) {
+    const eol = b.indexOf('\r\n', i);
+    if (eol < 0) return -1;
+    const size = parseInt(b.subarray(i, eol).toString('latin1'), 16);
+    if (Number.isNaN(size)) return -1;
+    if (size === 0) return b.indexOf('\r\n\r\n', eol) >= 0 || b.length >= eol + 4 ? total : -1;
+    i = eol + 2 + size + 2;
+    if (i > b.length) return -1;
+    total += size;
+  }
+}
+
+// ---------- the run ----------
+
+const { bytes, bodyBytes: requestBytes } = await signedRequestBytes();
+const C = cfg.concurrency;
+let measuring = false;
+let stopping = false;
+let count = 0;
+let errors = 0;
+let wrongBody = 0;
+let reconnects = 0;
+const statuses = {};
+const errorSamples = [];
+const latencies = [];
+
+function noteError(msg) {
+  errors++;
+  if (errorSamples.length < 5) errorSamples.push(msg);
+}
+
+async function worker(first) {
+  let conn = new Conn(first);
+  while (!stopping) {
+    if (conn.dead) {
+      try {
+        conn = new Conn(await openTls());
+        reconnects++;
+      } catch (err) {
+        if (measuring) noteError(`reconnect: ${err.message}`);
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+    }
+    const t0 = performance.now();
+    try {
+      const r = await conn.send(bytes);
+      const t1 = performance.now();
+      if (!measuring) continue;
+      count++;
+      latencies.push(t1 - t0);
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+      if (r.status !== 200) noteError(`HTTP ${r.status}`);
+      else if (cfg.expectBodyBytes && r.bytes !== cfg.expectBodyBytes) {
+        wrongBody++;
+        noteError(`body of ${r.bytes} bytes, expected ${cfg.expectBodyBytes}`);
+      }
+    } catch (err) {
+      if (measuring && !stopping) noteError(err.message);
+    }
+  }
+  conn.socket.destroy();
+}
+
+const connectStarted = performance.now();
+const sockets = [];
+try {
+  // Open connections in small groups: a burst of 128 CONNECTs at once is not what a client pool does.
+  for (let i = 0; i < C; i += 16) {
+    sockets.push(...(await Promise.all(Array.from({ length: Math.min(16, C - i) }, () => openTls()))));
+  }
+} catch (err) {
+  process.stdout.write(JSON.stringify({ fatal: `connecting: ${err.message}` }) + '\n');
+  process.exit(2);
+}
+const connectMs = performance.now() - connectStarted;
+const workers = sockets.map((s) => worker(s));
+await new Promise((r) => setTimeout(r, cfg.warmupMs));
+const start = snapshot();
+measuring = true;
+await new Promise((r) => setTimeout(r, cfg.measureMs));
+measuring = false;
+const end = snapshot();
+stopping = true;
+await Promise.race([Promise.all(workers), new Promise((r) => setTimeout(r, 3000))]);
+
+latencies.sort((a, b) => a - b);
+const q = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
+const seconds = (end.at - start.at) / 1000;
+const cpuTicks = {};
+for (const k of Object.keys(end.procs)) cpuTicks[k] = end.procs[k] - start.procs[k];
+const machine = {};
+for (const k of Object.keys(end.machine)) machine[k] = end.machine[k] - start.machine[k];
+process.stdout.write(
+  JSON.stringify({
+    mode: cfg.mode,
+    concurrency: C,
+    requestBytes,
+    seconds,
+    connectMs,
+    requests: count,
+    rps: count / seconds,
+    errors,
+    wrongBody,
+    reconnects,
+    statuses,
+    errorSamples,
+    latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: latencies[latencies.length - 1] ?? NaN, mean: latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1) },
+    cpuTicks,
+    machineTicks: machine,
+  }) + '\n',
+);
+process.exit(0);
