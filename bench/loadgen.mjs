@@ -23,6 +23,7 @@
 // when its response completes inside the window).
 import net from 'node:net';
 import tls from 'node:tls';
+import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -69,7 +70,7 @@ async function signedRequestBytes() {
   let head = 'POST / HTTP/1.1\r\n';
   for (const [k, v] of Object.entries(signed.headers)) head += `${k}: ${v}\r\n`;
   head += 'connection: keep-alive\r\n\r\n';
-  return { bytes: Buffer.concat([Buffer.from(head, 'latin1'), body]), bodyBytes: body.length };
+  return { bytes: Buffer.concat([Buffer.from(head, 'latin1'), body]), bodyBytes: body.length, headers: signed.headers, body };
 }
 
 // ---------- /proc readings ----------
@@ -221,15 +222,51 @@ function chunkedComplete(b) {
   }
 }
 
+// ---------- Node's own client (--client node): https.Agent, keep-alive ----------
+
+/** https.Agent whose connections are CONNECT tunnels through the proxy, with TLS to the AWS host inside. */
+class TunnelAgent extends https.Agent {
+  createConnection(_options, callback) {
+    openTls().then((s) => callback(null, s), (err) => callback(err));
+    return undefined;
+  }
+}
+
+function nodeAgent() {
+  const common = { keepAlive: true, maxSockets: cfg.concurrency, maxFreeSockets: cfg.concurrency, scheduling: 'lifo' };
+  return cfg.mode === 'direct' ? new https.Agent({ ...common, ca, servername: 'localhost' }) : new TunnelAgent(common);
+}
+
+function nodeRequest(agent, signed) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      cfg.mode === 'direct'
+        ? { agent, host: cfg.upstream.host, port: cfg.upstream.port, servername: 'localhost', method: 'POST', path: '/', headers: signed.headers }
+        : { agent, host: AWS_HOST, port: 443, method: 'POST', path: '/', headers: signed.headers },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (d) => (bytes += d.length));
+        res.on('end', () => resolve({ status: res.statusCode, bytes }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(signed.body);
+  });
+}
+
 // ---------- the run ----------
 
-const { bytes, bodyBytes: requestBytes } = await signedRequestBytes();
+const signed = await signedRequestBytes();
+const { bytes, bodyBytes: requestBytes } = signed;
 const C = cfg.concurrency;
+const client = cfg.client ?? 'raw';
 let measuring = false;
 let stopping = false;
 let count = 0;
 let errors = 0;
 let wrongBody = 0;
+let warmupErrors = 0;
 let reconnects = 0;
 const statuses = {};
 const errorSamples = [];
@@ -240,6 +277,27 @@ function noteError(msg) {
   if (errorSamples.length < 5) errorSamples.push(msg);
 }
 
+function record(r, t0, t1) {
+  if (!measuring) {
+    if (r.status !== 200 && !stopping) warmupErrors++;
+    return;
+  }
+  count++;
+  latencies.push(t1 - t0);
+  statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+  if (r.status !== 200) noteError(`HTTP ${r.status}`);
+  else if (cfg.expectBodyBytes && r.bytes !== cfg.expectBodyBytes) {
+    wrongBody++;
+    noteError(`body of ${r.bytes} bytes, expected ${cfg.expectBodyBytes}`);
+  }
+}
+
+function recordFailure(err) {
+  if (stopping) return;
+  if (measuring) noteError(err.message);
+  else warmupErrors++;
+}
+
 async function worker(first) {
   let conn = new Conn(first);
   while (!stopping) {
@@ -248,7 +306,7 @@ async function worker(first) {
         conn = new Conn(await openTls());
         reconnects++;
       } catch (err) {
-        if (measuring) noteError(`reconnect: ${err.message}`);
+        recordFailure(new Error(`reconnect: ${err.message}`));
         await new Promise((r) => setTimeout(r, 10));
         continue;
       }
@@ -256,28 +314,33 @@ async function worker(first) {
     const t0 = performance.now();
     try {
       const r = await conn.send(bytes);
-      const t1 = performance.now();
-      if (!measuring) continue;
-      count++;
-      latencies.push(t1 - t0);
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      if (r.status !== 200) noteError(`HTTP ${r.status}`);
-      else if (cfg.expectBodyBytes && r.bytes !== cfg.expectBodyBytes) {
-        wrongBody++;
-        noteError(`body of ${r.bytes} bytes, expected ${cfg.expectBodyBytes}`);
-      }
+      record(r, t0, performance.now());
     } catch (err) {
-      if (measuring && !stopping) noteError(err.message);
+      recordFailure(err);
     }
   }
   conn.socket.destroy();
 }
 
+async function nodeWorker(agent) {
+  while (!stopping) {
+    const t0 = performance.now();
+    try {
+      const r = await nodeRequest(agent, signed);
+      record(r, t0, performance.now());
+    } catch (err) {
+      recordFailure(err);
+    }
+  }
+}
+
 const connectStarted = performance.now();
 const sockets = [];
+let agent;
 try {
+  if (client === 'node') agent = nodeAgent();
   // Open connections in small groups: a burst of 128 CONNECTs at once is not what a client pool does.
-  for (let i = 0; i < C; i += 16) {
+  else for (let i = 0; i < C; i += 16) {
     sockets.push(...(await Promise.all(Array.from({ length: Math.min(16, C - i) }, () => openTls()))));
   }
 } catch (err) {
@@ -285,7 +348,7 @@ try {
   process.exit(2);
 }
 const connectMs = performance.now() - connectStarted;
-const workers = sockets.map((s) => worker(s));
+const workers = client === 'node' ? Array.from({ length: C }, () => nodeWorker(agent)) : sockets.map((s) => worker(s));
 await new Promise((r) => setTimeout(r, cfg.warmupMs));
 const start = snapshot();
 measuring = true;
@@ -294,6 +357,7 @@ measuring = false;
 const end = snapshot();
 stopping = true;
 await Promise.race([Promise.all(workers), new Promise((r) => setTimeout(r, 3000))]);
+agent?.destroy();
 
 latencies.sort((a, b) => a - b);
 const q = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
@@ -305,6 +369,7 @@ for (const k of Object.keys(end.machine)) machine[k] = end.machine[k] - start.ma
 process.stdout.write(
   JSON.stringify({
     mode: cfg.mode,
+    client,
     concurrency: C,
     requestBytes,
     seconds,
@@ -312,12 +377,15 @@ process.stdout.write(
     requests: count,
     rps: count / seconds,
     errors,
+    warmupErrors,
     wrongBody,
     reconnects,
     statuses,
     errorSamples,
     latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: latencies[latencies.length - 1] ?? NaN, mean: latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1) },
     cpuTicks,
+    // Raw readings at the end of the window, so the caller can measure work the chain does after it.
+    endTicks: end.procs,
     machineTicks: machine,
   }) + '\n',
 );
