@@ -34,3 +34,18 @@ await build({
   banner: { js: "import { createRequire as __tshCreateRequire } from 'node:module'; const require = __tshCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// `tsh version` and `tsh status`: one small CommonJS file bin/tsh tries first
+// (CommonJS loads faster than an ES module graph; see src/cli/tsh/fast.ts).
+await build({
+  entryPoints: { 'tsh-fast': 'src/cli/tsh/fast.ts' },
+  minify: true,
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external,
+  logLevel: 'warning',
+});

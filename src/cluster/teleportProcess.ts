@@ -94,7 +94,7 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
     if (config.app.enabled) {
       const proxyServer = config.proxyServer ?? proc.proxyAddr ?? info.web_addr;
       if (!proxyServer) throw new TshError('CONFIG', `${config.source}: app_service needs teleport.proxy_server`);
-      const app = await AppService.start(config, { proxyServer: proc.proxy ? info.web_addr! : proxyServer, log, localAuth: proc.auth });
+      const app = await AppService.start(config, { proxyServer: proc.proxy ? info.web_addr! : proxyServer, log, localAuth: proc.auth, localProxy: proc.proxy?.tunnels });
       closers.push(() => app.close());
       proc.app = app;
     }

@@ -24,6 +24,7 @@ import { awsHostForScope } from './scopeHost.js';
 import { quickVerify } from '../../shared/sigv4/quickVerify.js';
 import { sendRefusal } from './awsRefusal.js';
 import { maskSecrets } from '../../shared/text/maskSecrets.js';
+import { CHAINED_ROLE_HEADER } from '../../shared/api/protocol.js';
 import type { UpstreamRequest } from './upstream.js';
 
 /** Largest request body forwarded (the cluster's own limit). */
@@ -32,11 +33,8 @@ export const MAX_REQUEST_BODY = 16 << 20;
 const MAX_STS_RESPONSE = 1 << 20;
 /** SigV4's allowed clock difference, as AWS applies it. */
 export const MAX_SKEW_MS = 15 * 60_000;
-/**
- * Header that tells the cluster a request was verified with keys from an
- * AssumeRole made through this proxy, naming the role (role chaining).
- */
-export const ASSUMED_ROLE_HEADER = 'x-tsh-aws-assumed-role';
+/** Tells the cluster a request was verified with keys from an AssumeRole made through this proxy (role chaining). */
+export const ASSUMED_ROLE_HEADER = CHAINED_ROLE_HEADER;
 
 /** Request headers that belong to one hop (or that only this proxy may set). */
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'host']);

@@ -16,6 +16,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import { secureContextTrusting } from '../../shared/http/secureContextTrusting.js';
+import { ALPN } from '../../shared/api/protocol.js';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
@@ -23,7 +24,7 @@ import { transportError } from '../../shared/http/apiClient.js';
 import { formatHostPort, parseHostPort } from '../../shared/net/hostPort.js';
 
 /** The ALPN protocol that tells the cluster proxy this is app traffic. */
-export const APP_ALPN = 'tsh-app-v1';
+export const APP_ALPN = ALPN.app;
 
 /** The client certificate presented to the cluster (PEM). */
 export interface UpstreamIdentity {

@@ -31,7 +31,9 @@ import { AccessChecker } from '../auth/accessChecker.js';
 import type { Logger } from '../logger.js';
 import { TunnelAgent } from './tunnelAgent.js';
 import { StreamSocket } from './streamSocket.js';
-import { createAwsHandler, type ConnectionContext } from './awsHandler.js';
+import { connectionContexts, createAwsHandler, type ConnectionContext } from './awsHandler.js';
+import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
+import type { Duplex } from 'node:stream';
 import { AssumeRoleCache } from './assumeRole.js';
 import { AuditBatcher } from './auditBatcher.js';
 
@@ -56,14 +58,26 @@ export class AppService {
 
   private constructor(
     readonly hostId: string,
-    private readonly tunnel: TunnelAgent,
+    private readonly tunnel: TunnelAgent | undefined,
     private readonly api: ApiClient | undefined,
     private readonly audit: AuditBatcher,
     private readonly server: http.Server,
   ) {}
 
   /** Loads (or obtains by joining) the host identity and starts serving. */
-  static async start(config: TeleportConfig, opts: { proxyServer: string; log: Logger; localAuth?: AuthService; clock?: () => Date; heartbeatMs?: number }): Promise<AppService> {
+  static async start(
+    config: TeleportConfig,
+    opts: {
+      proxyServer: string;
+      log: Logger;
+      /** The auth service, when it runs in this process (no join, no API round trips). */
+      localAuth?: AuthService;
+      /** The proxy's tunnel registry, when the proxy runs in this process: connections come in directly. */
+      localProxy?: { addLocal(apps: string[], handler: (socket: Duplex, clientCertDer: Buffer) => void): void };
+      clock?: () => Date;
+      heartbeatMs?: number;
+    },
+  ): Promise<AppService> {
     const { log } = opts;
     const identity = await loadOrJoin(config, opts.proxyServer, log, opts.localAuth);
     const proxy = parseHostPort(opts.proxyServer, 3080, 'teleport.proxy_server');
@@ -83,9 +97,8 @@ export class AppService {
       return roles;
     };
     const audit = new AuditBatcher(async (events) => {
-      if (opts.localAuth) {
-        for (const e of events) await opts.localAuth.ctx.audit.emit(e.event, { ...e.fields, server_id: identity.hostId });
-      } else await api!.rpc('audit.emit', { events });
+      if (opts.localAuth) await opts.localAuth.ctx.audit.emitMany(events.map((e) => ({ event: e.event, fields: { ...e.fields, server_id: identity.hostId } })));
+      else await api!.rpc('audit.emit', { events });
     }, log);
     const handler = createAwsHandler({
       checkerFor: async (id) => new AccessChecker(await rolesFor(id.roles), id.traits),
@@ -96,7 +109,15 @@ export class AppService {
     });
     const server = http.createServer({ keepAliveTimeout: 60_000 }, handler);
 
-    const tunnel = new TunnelAgent({
+    const accept = (socket: Duplex, appName: string, certDer: Buffer) => {
+      connectionContexts.set(socket, verifyClient(identity, apps.get(appName)!, certDer, opts.clock));
+      server.emit('connection', socket);
+    };
+    let tunnel: TunnelAgent | undefined;
+    if (opts.localProxy) {
+      for (const name of apps.keys()) opts.localProxy.addLocal([name], (socket, certDer) => accept(socket, name, certDer));
+    } else {
+      tunnel = new TunnelAgent({
       host: proxy.host,
       port: proxy.port,
       key: identity.key,
@@ -107,13 +128,12 @@ export class AppService {
       apps: [...apps.keys()],
       log,
       onAppStream(appName: string, stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
-        const socket = new StreamSocket(stream);
-        socket.context = verifyClient(identity, apps.get(appName)!, headers, opts.clock);
         stream.respond({ ':status': 200 });
-        server.emit('connection', socket);
+        accept(new StreamSocket(stream), appName, Buffer.from(String(headers[CLIENT_CERT_HEADER] ?? ''), 'base64'));
       },
-    });
-    tunnel.start();
+      });
+      tunnel.start();
+    }
     const svc = new AppService(identity.hostId, tunnel, api, audit, server);
     const beat = async () => {
       const servers = [...apps.values()].map((app) => ({ hostId: identity.hostId, hostname: config.nodeName, version: VERSION, app: appSpec(app) }));
@@ -132,14 +152,14 @@ export class AppService {
     return svc;
   }
 
-  /** Resolves when the tunnel to the proxy is up. */
+  /** Resolves when the proxy routes to this service (at once when they share a process). */
   get ready(): Promise<void> {
-    return this.tunnel.ready;
+    return this.tunnel?.ready ?? Promise.resolve();
   }
 
   async close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    this.tunnel.close();
+    this.tunnel?.close();
     await this.audit.flush();
     this.server.closeAllConnections();
     this.api?.close();
@@ -151,9 +171,8 @@ function appSpec(app: AppConfig) {
 }
 
 /** Checks the client certificate the proxy relayed: an app certificate of this cluster, for this app. */
-function verifyClient(host: HostIdentity, app: AppConfig, headers: IncomingHttpHeaders, clock?: () => Date): ConnectionContext {
+function verifyClient(host: HostIdentity, app: AppConfig, der: Buffer, clock?: () => Date): ConnectionContext {
   try {
-    const der = Buffer.from(String(headers['x-tsh-client-cert'] ?? ''), 'base64');
     if (der.length === 0) throw new TshError('CERTIFICATE', 'an app certificate is required');
     const cert = readCertificate(der);
     const identity = identityOf(cert);

@@ -6,21 +6,24 @@ export interface PendingEvent {
   fields: Record<string, unknown>;
 }
 
-const FLUSH_MS = 500;
-const MAX_BATCH = 200;
-const MAX_QUEUE = 10_000;
+const FLUSH_MS = 250;
+const MAX_BATCH = 1000;
+const MAX_QUEUE = 100_000;
+const RETRY_MS = 2_000;
 
 /**
  * Collects per-request audit events and sends them in batches, off the
  * request path: a request never waits for the audit log, and one API call
- * carries many events. A failed send is retried with the next batch;
- * past {@link MAX_QUEUE} pending events the oldest are dropped with a
- * warning rather than growing without bound.
+ * (one backend transaction) carries many events. One sender runs at a
+ * time and drains the queue; a failed send is retried. Past
+ * {@link MAX_QUEUE} pending events (the auth service unreachable for a
+ * long time) the oldest are dropped, and the count is logged once per send.
  */
 export class AuditBatcher {
   private queue: PendingEvent[] = [];
   private timer?: NodeJS.Timeout;
-  private sending?: Promise<void>;
+  private draining?: Promise<void>;
+  private dropped = 0;
 
   constructor(
     private readonly send: (events: PendingEvent[]) => Promise<void>,
@@ -30,33 +33,42 @@ export class AuditBatcher {
   add(event: string, fields: Record<string, unknown>): void {
     this.queue.push({ event, fields });
     if (this.queue.length > MAX_QUEUE) {
-      const dropped = this.queue.length - MAX_QUEUE;
-      this.queue.splice(0, dropped);
-      this.log.warn('APP', `audit log unreachable: dropped ${dropped} events`);
+      this.queue.shift();
+      this.dropped++;
     }
     if (this.queue.length >= MAX_BATCH) void this.flush();
-    else if (!this.timer) {
+    else if (!this.timer && !this.draining) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
       this.timer.unref();
     }
   }
 
-  /** Sends everything queued now. */
-  async flush(): Promise<void> {
+  /** Sends everything queued now (resolves when the queue is empty or a send failed). */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.sending;
-    if (this.queue.length === 0) return;
-    const batch = this.queue.splice(0, MAX_BATCH);
-    this.sending = this.send(batch).catch((err) => {
-      this.queue.unshift(...batch);
-      this.log.warn('APP', `could not send ${batch.length} audit events (will retry): ${(err as Error).message}`);
-      if (!this.timer) {
-        this.timer = setTimeout(() => void this.flush(), 5_000);
-        this.timer.unref();
-      }
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
     });
-    await this.sending;
-    if (this.queue.length >= MAX_BATCH) await this.flush();
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      if (this.dropped) {
+        this.log.warn('APP', `the audit log was unreachable for too long: dropped ${this.dropped} events`);
+        this.dropped = 0;
+      }
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.send(batch);
+      } catch (err) {
+        this.queue.unshift(...batch);
+        this.log.warn('APP', `could not send ${batch.length} audit events (will retry): ${(err as Error).message}`);
+        this.timer = setTimeout(() => void this.flush(), RETRY_MS);
+        this.timer.unref();
+        return;
+      }
+    }
   }
 }

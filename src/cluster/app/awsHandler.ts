@@ -22,6 +22,7 @@ import type { AccessChecker } from '../auth/accessChecker.js';
 import { resolveAwsTarget } from './awsEndpoint.js';
 import type { AssumeRoleCache } from './assumeRole.js';
 import type { Logger } from '../logger.js';
+import { CHAINED_ROLE_HEADER } from '../../shared/api/protocol.js';
 
 /** Largest request body the signer accepts. */
 export const MAX_BODY_BYTES = 16 << 20;
@@ -34,6 +35,10 @@ export interface ConnectionContext {
 }
 
 /** What the signer needs from the app service around it; passed in so the handler holds no state of its own. */
+/** The verified context of each connection the handler serves, set by whoever accepted it. */
+export const connectionContexts = new WeakMap<object, ConnectionContext>();
+
+/** What the AWS handler needs from the app service around it. */
 export interface AwsHandlerDeps {
   /** RBAC for a certificate's identity, from the roles as the cluster has them now rather than at login. */
   checkerFor(identity: Identity): Promise<AccessChecker>;
@@ -47,8 +52,7 @@ export interface AwsHandlerDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Set by the tsh local proxy on requests signed with credentials from a chained AssumeRole. */
-export const CHAINED_ROLE_HEADER = 'x-tsh-aws-assumed-role';
+
 /** Headers a chained request keeps: they are its signature. */
 const keptWhenChained = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'authorization', 'x-amz-date', 'x-amz-security-token', 'expect']);
@@ -67,7 +71,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ctx = (req.socket as unknown as { context?: ConnectionContext }).context;
+    const ctx = connectionContexts.get(req.socket);
     if (!ctx || ctx.refusal || !ctx.identity?.app) throw ctx?.refusal ?? new TshError('CERTIFICATE', 'an app certificate is required');
     const { identity, app } = ctx;
     const route = identity.app!;

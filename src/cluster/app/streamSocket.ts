@@ -10,8 +10,6 @@ import type { Http2Stream } from 'node:http2';
  * produces. This adapter passes Buffers only.)
  */
 export class StreamSocket extends Duplex {
-  /** Filled in by whoever accepts the stream (the verified client identity). */
-  context: unknown;
   readonly remoteAddress = 'tunnel';
   readonly remotePort = 0;
   private timer?: NodeJS.Timeout;

@@ -11,9 +11,9 @@ import tls from 'node:tls';
 import http2 from 'node:http2';
 import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
+import { ALPN } from '../../shared/api/protocol.js';
 
-/** The ALPN name by which the proxy's shared port recognises an agent tunnel; it must match the proxy's `ALPN.tunnel`. */
-export const TUNNEL_ALPN = 'tsh-tunnel-v1';
+const TUNNEL_ALPN = ALPN.tunnel;
 const WINDOW = 8 << 20;
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 

@@ -146,10 +146,11 @@ export const rpcMethods: Record<string, Method> = {
   },
   async 'audit.emit'(ctx, caller, p) {
     requireHost(caller, 'app');
-    for (const e of (p.events ?? []) as Array<{ event: string; fields: Record<string, unknown> }>) {
+    const events = (p.events ?? []) as Array<{ event: string; fields: Record<string, unknown> }>;
+    for (const e of events) {
       if (!/^app\.session\.(dynamodb\.)?request$/.test(e.event)) throw new TshError('BAD_INPUT', `app services may not emit "${e.event}"`);
-      await ctx.audit.emit(e.event, { ...e.fields, server_id: caller.identity.username });
     }
+    await ctx.audit.emitMany(events.map((e) => ({ event: e.event, fields: { ...e.fields, server_id: caller.identity.username } })));
     return {};
   },
   async 'roles.byName'(ctx, caller, p) {

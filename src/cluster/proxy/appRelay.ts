@@ -23,10 +23,10 @@ import { identityOf, type Identity } from '../../shared/identity/identity.js';
 import type { AuthService } from '../auth/authService.js';
 import { getAppSession } from '../auth/apps.js';
 import type { TunnelRegistry } from './tunnelRegistry.js';
+import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
 import type { Logger } from '../logger.js';
 
-/** Header carrying the client's certificate (base64 DER) to the agent. */
-export const CLIENT_CERT_HEADER = 'x-tsh-client-cert';
+
 /** How often live connections are re-checked against the backend (sessions ended on another proxy). */
 const RECHECK_MS = 10_000;
 
@@ -61,6 +61,17 @@ export class AppRelay {
   private async route(socket: TLSSocket): Promise<void> {
     const identity = await this.authorize(socket);
     const app = identity.app!;
+    const local = this.tunnels.localHandler(app.name);
+    if (local) {
+      // The app service runs in this process: hand the connection over, no tunnel hop.
+      const expiry = this.watch(app.sessionId, identity, socket);
+      socket.once('close', () => {
+        clearTimeout(expiry);
+        this.untrack(app.sessionId, socket);
+      });
+      local(socket, socket.getPeerCertificate(false).raw);
+      return;
+    }
     const session = this.tunnels.pick(app.name);
     if (!session) {
       throw new TshError('UNAVAILABLE', `no app service is serving app "${app.name}" right now`, { hint: 'check that the app service is running and connected (`tctl apps ls`)' });
@@ -69,10 +80,7 @@ export class AppRelay {
       { ':method': 'POST', ':path': `/app/${encodeURIComponent(app.name)}`, [CLIENT_CERT_HEADER]: socket.getPeerCertificate(false).raw.toString('base64') },
       { endStream: false },
     );
-    this.track(app.sessionId, socket);
-    const msLeft = Date.parse(identity.expires) - Date.now();
-    const expiry = setTimeout(() => socket.destroy(), Math.max(0, Math.min(msLeft, 2 ** 31 - 1)));
-    expiry.unref();
+    const expiry = this.watch(app.sessionId, identity, socket);
     const done = () => {
       clearTimeout(expiry);
       this.untrack(app.sessionId, socket);
@@ -85,6 +93,15 @@ export class AppRelay {
     stream.on('error', done);
     socket.pipe(stream);
     stream.pipe(socket);
+  }
+
+  /** Tracks a connection under its session, and closes it when its certificate expires. */
+  private watch(sessionId: string, identity: Identity, socket: TLSSocket): NodeJS.Timeout {
+    this.track(sessionId, socket);
+    const msLeft = Date.parse(identity.expires) - Date.now();
+    const expiry = setTimeout(() => socket.destroy(), Math.max(0, Math.min(msLeft, 2 ** 31 - 1)));
+    expiry.unref();
+    return expiry;
   }
 
   /** Checks the certificate and its session; returns the identity or throws the refusal. */

@@ -26,10 +26,10 @@ import { createWebApi } from './webApi.js';
 import { TunnelRegistry } from './tunnelRegistry.js';
 import { AppRelay } from './appRelay.js';
 import { listen } from '../listen.js';
+import { ALPN } from '../../shared/api/protocol.js';
 import type { Logger } from '../logger.js';
 
-/** ALPN protocol names on the proxy's port. */
-export const ALPN = { tunnel: 'tsh-tunnel-v1', app: 'tsh-app-v1', http: 'http/1.1' } as const;
+
 
 /** A running proxy (see the module comment); it needs an auth service in the same process and is made with ProxyService.start. */
 export class ProxyService {

@@ -29,8 +29,12 @@ interface Tunnel {
 }
 
 /** The proxy's table of connected agents by app (see the module comment); the app relay asks it which tunnel to send a client connection down. */
+/** Takes an authorised app connection (and its client certificate) inside this process. */
+export type LocalAppHandler = (socket: TLSSocket, clientCertDer: Buffer) => void;
+
 export class TunnelRegistry {
   private readonly byApp = new Map<string, Tunnel[]>();
+  private readonly local = new Map<string, LocalAppHandler>();
   private readonly all = new Set<Tunnel>();
   private next = 0;
 
@@ -90,6 +94,19 @@ export class TunnelRegistry {
     });
   }
 
+  /**
+   * Registers an app service running in this process: its connections are
+   * handed over directly instead of crossing a tunnel to ourselves.
+   */
+  addLocal(apps: string[], handler: LocalAppHandler): void {
+    for (const app of apps) this.local.set(app, handler);
+  }
+
+  /** The in-process handler for an app, if its app service runs here. */
+  localHandler(app: string): LocalAppHandler | undefined {
+    return this.local.get(app);
+  }
+
   /** A live tunnel serving the app (round-robin over agents), or undefined. */
   pick(app: string): http2.ClientHttp2Session | undefined {
     const list = (this.byApp.get(app) ?? []).filter((t) => !t.session.closed && !t.session.destroyed);
@@ -100,7 +117,7 @@ export class TunnelRegistry {
 
   /** Names of apps with at least one connected agent. */
   connectedApps(): string[] {
-    return [...this.byApp.entries()].filter(([, l]) => l.length > 0).map(([a]) => a);
+    return [...new Set([...this.local.keys(), ...[...this.byApp.entries()].filter(([, l]) => l.length > 0).map(([a]) => a)])];
   }
 
   closeAll(): void {

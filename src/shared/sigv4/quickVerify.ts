@@ -16,17 +16,13 @@
  * built from this very request, after the same date, token and body-hash
  * checks verifySignature makes.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { isSimpleRequest, simpleSignature } from './simpleSignature.js';
 import { parseAmzDate } from './parseAmzDate.js';
 import { readHeader } from './readHeader.js';
 import type { AwsCredentials, ParsedAuthorization, SignedRequest } from './types.js';
 
-/** Paths whose SigV4 canonical form is the path itself: unreserved characters, no empty or dot segments. */
-const SIMPLE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/?$/;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
-const MAX_CACHED_KEYS = 64;
-
-const signingKeys = new Map<string, Buffer>();
 
 /**
  * True when `req` carries a valid signature by `creds` under `auth` (the
@@ -34,7 +30,7 @@ const signingKeys = new Map<string, Buffer>();
  * when this check cannot decide (then call verifySignature).
  */
 export function quickVerify(req: SignedRequest, creds: AwsCredentials, auth: ParsedAuthorization, now: Date, maxSkewMs: number): boolean {
-  if (req.query !== '' || !SIMPLE_PATH.test(req.path)) return false;
+  if (!isSimpleRequest(req.path, req.query)) return false;
   if (auth.accessKeyId !== creds.accessKeyId) return false;
   const amzDate = readHeader(req.headers, 'x-amz-date');
   const signingDate = parseAmzDate(amzDate);
@@ -58,32 +54,9 @@ export function quickVerify(req: SignedRequest, creds: AwsCredentials, auth: Par
     if (createHash('sha256').update(req.body).digest('hex') !== declared) return false;
   }
 
-  let canonicalHeaders = '';
-  for (const name of names) {
-    if (name.startsWith(':')) return false;
-    const value = readHeader(req.headers, name);
-    if (value === undefined) return false;
-    canonicalHeaders += `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
-  }
-  const canonicalRequest = `${req.method}\n${req.path}\n\n${canonicalHeaders}\n${names.join(';')}\n${payloadHash}`;
-  const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-  const signature = createHmac('sha256', signingKey(creds.secretAccessKey, auth)).update(stringToSign).digest();
+  for (const name of names) if (name.startsWith(':')) return false;
+  const signature = simpleSignature({ method: req.method, path: req.path, headers: req.headers, signedHeaders: names, payloadHash, amzDate, region: auth.region, service: auth.service, secretAccessKey: creds.secretAccessKey });
+  if (!signature) return false;
   const claimed = Buffer.from(auth.signature, 'hex');
   return claimed.length === signature.length && timingSafeEqual(claimed, signature);
-}
-
-/** The derived SigV4 key for a secret, day, region and service, cached. */
-function signingKey(secret: string, auth: ParsedAuthorization): Buffer {
-  const id = `${auth.date}/${auth.region}/${auth.service}/${secret}`;
-  let key = signingKeys.get(id);
-  if (!key) {
-    const kDate = createHmac('sha256', `AWS4${secret}`).update(auth.date).digest();
-    const kRegion = createHmac('sha256', kDate).update(auth.region).digest();
-    const kService = createHmac('sha256', kRegion).update(auth.service).digest();
-    key = createHmac('sha256', kService).update('aws4_request').digest();
-    if (signingKeys.size >= MAX_CACHED_KEYS) signingKeys.clear();
-    signingKeys.set(id, key);
-  }
-  return key;
 }

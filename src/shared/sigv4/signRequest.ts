@@ -1,5 +1,7 @@
 import { TshError } from '../errors.js';
+import { createHash } from 'node:crypto';
 import { computeSignature } from './computeSignature.js';
+import { isSimpleRequest, simpleSignature } from './simpleSignature.js';
 import { parseQuery } from './parseQuery.js';
 import { readHeader } from './readHeader.js';
 import type { AwsCredentials, SignedRequest } from './types.js';
@@ -51,18 +53,47 @@ export async function signRequest(
     if (!names.includes(PAYLOAD_HEADER)) unsignable.add(PAYLOAD_HEADER);
   }
 
+  const signingDate = opts.now ?? new Date();
+  if (isSimpleRequest(req.path, req.query) && !names.some((n) => n.startsWith(':'))) {
+    const fast = signSimple(req, creds, { ...opts, names, headers, signingDate, payloadHash: payloadHash ?? createHash('sha256').update(req.body).digest('hex') });
+    if (fast) return fast;
+  }
   const signed = await computeSignature({
     req,
     headers,
     credentials: creds,
     region: opts.region,
     service: opts.service,
-    signingDate: opts.now ?? new Date(),
+    signingDate,
     signable: new Set([...names, 'x-amz-date', 'x-amz-security-token']),
     unsignable,
     query: parseQuery(req.query),
   });
   const out: Record<string, string> = { authorization: signed.authorization, 'x-amz-date': signed['x-amz-date'] };
+  if (creds.sessionToken) out['x-amz-security-token'] = creds.sessionToken;
+  return out;
+}
+
+/**
+ * The same signature as the full signer for simple requests (see
+ * simpleSignature), without building a signer per request.
+ */
+function signSimple(
+  req: SignedRequest,
+  creds: AwsCredentials,
+  o: { region: string; service: string; names: string[]; headers: Record<string, string>; signingDate: Date; payloadHash: string },
+): Record<string, string> | undefined {
+  const amzDate = o.signingDate.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const headers: Record<string, string> = { ...o.headers, 'x-amz-date': amzDate };
+  if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
+  const signedHeaders = [...new Set([...o.names, 'x-amz-date', ...(creds.sessionToken ? ['x-amz-security-token'] : [])])].sort();
+  const signature = simpleSignature({ method: req.method, path: req.path, headers, signedHeaders, payloadHash: o.payloadHash, amzDate, region: o.region, service: o.service, secretAccessKey: creds.secretAccessKey });
+  if (!signature) return undefined;
+  const scope = `${amzDate.slice(0, 8)}/${o.region}/${o.service}/aws4_request`;
+  const out: Record<string, string> = {
+    authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature.toString('hex')}`,
+    'x-amz-date': amzDate,
+  };
   if (creds.sessionToken) out['x-amz-security-token'] = creds.sessionToken;
   return out;
 }
