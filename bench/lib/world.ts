@@ -228,7 +228,8 @@ export async function startWorld(log: (line: string) => void, opts: { nodeArgs?:
           await new Promise((r) => setTimeout(r, 50));
         }
       }
-      if (waitTunnel) await proc.waitFor(/tunnel to the proxy at .* is up/, 30_000);
+      // One process: the app service takes connections straight from the proxy (no tunnel).
+      if (waitTunnel) await proc.waitFor(/tunnel to the proxy at .* is up|in the proxy's process is up/, 30_000);
       return { proc, configPath, dataDir, proxyAddr };
     };
 

@@ -116,6 +116,7 @@ export class AppService {
     let tunnel: TunnelAgent | undefined;
     if (opts.localProxy) {
       for (const name of apps.keys()) opts.localProxy.addLocal([name], (socket, certDer) => accept(socket, name, certDer));
+      log.info('APP', `app service in the proxy's process is up, serving ${[...apps.keys()].join(', ')}`);
     } else {
       tunnel = new TunnelAgent({
       host: proxy.host,
