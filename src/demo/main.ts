@@ -176,6 +176,8 @@ async function main(): Promise<number> {
     await steps.run(`python3 -c "import boto3; print(boto3.client('dynamodb').list_tables())"`, ['python3', '-c', py], { env: { ...env, ...settings.vars, AWS_DEFAULT_REGION: 'us-east-1' } });
 
     steps.title('Step 6: what the cluster recorded (the audit log)');
+    // Per-request events travel in batches; send boto3's now so the listing shows it.
+    await cluster.app?.flushAudit();
     await tctl(['audit', 'events', '--since', '10m']);
 
     if (keepRunning) {

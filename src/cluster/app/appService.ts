@@ -153,6 +153,14 @@ export class AppService {
     return svc;
   }
 
+  /**
+   * Sends the audit events queued so far (they go in batches, up to 250 ms
+   * after each request), so a listing right after a request shows it.
+   */
+  flushAudit(): Promise<void> {
+    return this.audit.flush();
+  }
+
   /** Resolves when the proxy routes to this service (at once when they share a process). */
   get ready(): Promise<void> {
     return this.tunnel?.ready ?? Promise.resolve();
