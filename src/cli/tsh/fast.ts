@@ -6,13 +6,10 @@
  * everything to the full command tree, so behaviour is the same either way
  * (the same status and rendering code runs), minus ~20 ms of loading.
  */
-import { processContext } from '../cliContext.js';
-import { report } from '../report.js';
 import { PRODUCT, VERSION } from '../../shared/version.js';
-import { status } from '../../client/status.js';
-import { clientEnv } from '../../client/clientEnv.js';
-import { renderStatus } from './renderStatus.js';
-import { completionValues } from '../completion/completionValues.js';
+// Everything else is imported where it is used: in this CommonJS bundle such
+// imports stay inline but are evaluated only when reached, so `tsh version`
+// does not pay for the terminal, colour and file-system modules (~2-3 ms).
 
 /** `-f X`, `--format X`, `--format=X`, or nothing; undefined when the rest is anything else. */
 function formatOf(rest: string[]): string | undefined {
@@ -40,10 +37,18 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
   }
   if (command === '__complete' && rest.length >= 1 && rest.length <= 2) {
     // Shell completion runs on every TAB: the fast path matters most here.
+    const { completionValues } = await import('../completion/completionValues.js');
     process.stdout.write(completionValues(process.env, rest[0], rest[1]));
     return 0;
   }
   if (command === 'status' && (format === 'text' || format === 'json')) {
+    const [{ processContext }, { report }, { status }, { clientEnv }, { renderStatus }] = await Promise.all([
+      import('../cliContext.js'),
+      import('../report.js'),
+      import('../../client/status.js'),
+      import('../../client/clientEnv.js'),
+      import('./renderStatus.js'),
+    ]);
     const ctx = processContext(argv);
     try {
       const result = await status(clientEnv({}, ctx.env, () => {}));
