@@ -100,8 +100,18 @@ export class AppService {
       if (opts.localAuth) await opts.localAuth.ctx.audit.emitMany(events.map((e) => ({ event: e.event, fields: { ...e.fields, server_id: identity.hostId } })));
       else await api!.rpc('audit.emit', { events });
     }, log);
+    // One checker per connection's identity, rebuilt whenever rolesFor fetched the roles anew.
+    const checkers = new WeakMap<Identity, { roles: Promise<Role[]>; checker: Promise<AccessChecker> }>();
+    const checkerFor = (id: Identity): Promise<AccessChecker> => {
+      const roles = rolesFor(id.roles);
+      const hit = checkers.get(id);
+      if (hit?.roles === roles) return hit.checker;
+      const checker = roles.then((r) => new AccessChecker(r, id.traits));
+      checkers.set(id, { roles, checker });
+      return checker;
+    };
     const handler = createAwsHandler({
-      checkerFor: async (id) => new AccessChecker(await rolesFor(id.roles), id.traits),
+      checkerFor,
       credentials: new AssumeRoleCache(opts.clock),
       audit: (event, fields) => audit.add(event, fields),
       log,

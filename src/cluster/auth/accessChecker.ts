@@ -25,6 +25,9 @@ export interface AppForAccess {
  * caller's roles and traits.
  */
 export class AccessChecker {
+  /** Usable ARNs per app object: roles and traits never change in a checker, and the app service asks on every request. */
+  private readonly arnsByApp = new WeakMap<AppForAccess, Set<string>>();
+
   constructor(
     readonly roles: Role[],
     readonly traits: Record<string, string[]>,
@@ -62,7 +65,12 @@ export class AccessChecker {
 
   /** True when the user may use `arn` on `app` (exact string match, as AWS compares ARNs). */
   canUseAwsRole(app: AppForAccess, arn: string): boolean {
-    return this.awsRoleArnsForApp(app).includes(arn);
+    let usable = this.arnsByApp.get(app);
+    if (!usable) {
+      usable = new Set(this.awsRoleArnsForApp(app));
+      this.arnsByApp.set(app, usable);
+    }
+    return usable.has(arn);
   }
 
   /** True when some role's rules grant `verb` on `resource` and none deny it. */
