@@ -219,7 +219,16 @@ export interface TestHome {
 }
 
 /** Writes a profile with file-stored keys, a login and an app login of `appCertTtlMs`. */
-export async function makeTestHome(cluster: FakeAppCluster, opts: { appCertTtlMs?: number; env?: NodeJS.ProcessEnv; apps?: string[] } = {}): Promise<TestHome> {
+export async function makeTestHome(
+  cluster: FakeAppCluster,
+  opts: {
+    appCertTtlMs?: number;
+    /** TTL that renewals ask for (the login's --ttl); default appCertTtlMs. Longer keeps renewed certificates clear of a loaded machine's delays. */
+    renewTtlMs?: number;
+    env?: NodeJS.ProcessEnv;
+    apps?: string[];
+  } = {},
+): Promise<TestHome> {
   const home = await mkdtemp(join(tmpdir(), 'tsh-localproxy-test-'));
   const store = openFileStore({ home });
   const name = '127.0.0.1';
@@ -247,7 +256,7 @@ export async function makeTestHome(cluster: FakeAppCluster, opts: { appCertTtlMs
     await saveKeyPair(store, accounts.app(name, 'alice', 'test', app), { key: appKeys.privateKey, cert });
     const notAfter = new Date(Date.now() + ttl);
     await writeLocalCa({ store, keyAccount: accounts.localCaKey(name, 'alice', 'test', app), certPath: paths.localCaCert(home, name, 'alice', 'test', app), app, notAfter });
-    profile.apps[app] = { name: app, sessionId: randomUUID(), publicAddr: `${app}.example.com`, awsRoleArn: 'arn:aws:iam::123456789012:role/reader', uri: 'https://console.aws.amazon.com', expires: notAfter.toISOString(), ttlMs: ttl };
+    profile.apps[app] = { name: app, sessionId: randomUUID(), publicAddr: `${app}.example.com`, awsRoleArn: 'arn:aws:iam::123456789012:role/reader', uri: 'https://console.aws.amazon.com', expires: notAfter.toISOString(), ttlMs: opts.renewTtlMs ?? ttl };
   }
   await writeProfile(home, profile);
   const messages: string[] = [];

@@ -44,7 +44,7 @@ describe('renewal', () => {
   test('the app certificate and local CA are renewed before they expire; requests keep working', async () => {
     cluster.capNotAfter = undefined;
     cluster.sessionGone = false;
-    const th = await makeTestHome(cluster, { appCertTtlMs: 3000 });
+    const th = await makeTestHome(cluster, { appCertTtlMs: 3000, renewTtlMs: 60_000 });
     const proxy = await startLocalAwsProxy(th.ce, { credentials: fast });
     try {
       const firstCa = await readFile(proxy.caPath, 'utf8');
@@ -73,7 +73,7 @@ describe('renewal', () => {
   test('an app certificate that expired before the start is renewed at once', async () => {
     cluster.capNotAfter = undefined;
     cluster.sessionGone = false;
-    const th = await makeTestHome(cluster, { appCertTtlMs: 1000 });
+    const th = await makeTestHome(cluster, { appCertTtlMs: 1000, renewTtlMs: 60_000 });
     await sleep(1600);
     const rpcsBefore = cluster.rpcs.length;
     const proxy = await startLocalAwsProxy(th.ce, { credentials: fast });
