@@ -29,7 +29,7 @@ import { join, resolve } from 'node:path';
 import { aggregate, render, targets, type MemoryResult } from './lib/report.js';
 import { bestProbeMs, probeSpeed, runCell, SCENARIOS, type CellResult } from './lib/throughput.js';
 import { measureStartup, type StartupResult } from './lib/startup.js';
-import { busyCores, HZ, statusMb } from './lib/proc.js';
+import { busyCores, disturbance, HZ, statusMb } from './lib/proc.js';
 import { repoRoot, startWorld, type World } from './lib/world.js';
 
 function parseArgs(argv: string[]) {
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   const text = render(aggs, startup, memory, tg, { reps: opts.reps, warmupMs: opts.warmupMs, measureMs: opts.measureMs, client: opts.client });
 
   const retried = cells.filter((c) => c.attempts > 1).length;
-  const disturbedKept = cells.filter((c) => c.otherCores > gate.disturbedCores || c.slowdown > gate.maxSlowdown).length;
+  const disturbedKept = cells.filter((c) => disturbance(c, gate) > 1).length;
   const gateMissed = cells.filter((c) => !c.gate.quiet).length;
   const slow = cells.map((c) => c.slowdown).sort((a, b) => a - b);
   const noise =

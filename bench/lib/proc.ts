@@ -61,6 +61,27 @@ export async function busyCores(ms: number): Promise<number> {
   return (b.task + b.irq - a.task - a.irq) / HZ / (ms / 1000);
 }
 
+/** The noise gate every measured run passes (bench/run.ts fills it in). */
+export interface GateOptions {
+  /** Start a run only once the machine uses under this many cores... */
+  quietCores: number;
+  /** ...or after waiting this long. */
+  quietMaxWaitMs: number;
+  /** A run during which other processes used more than this is repeated. */
+  disturbedCores: number;
+  /** A run whose speed probe is slower than this factor of the best is repeated like a disturbed one. */
+  maxSlowdown: number;
+  maxRetries: number;
+  /** False once the time budget is spent: disturbed runs are then kept. */
+  mayRetry(): boolean;
+  log(line: string): void;
+}
+
+/** How disturbed a run was, as a multiple of the gate's limits (over 1: disturbed); the least disturbed attempt is kept. */
+export function disturbance(run: { otherCores: number; slowdown: number }, gate: GateOptions): number {
+  return Math.max(run.otherCores / gate.disturbedCores, (run.slowdown - 1) / (gate.maxSlowdown - 1));
+}
+
 /**
  * Waits until the machine uses under `threshold` cores over two successive
  * 400 ms samples (our own idle processes included), at most `maxWaitMs`.

@@ -10,8 +10,9 @@
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { childTicks, HZ, machineTicks, procTicks, waitQuiet } from './proc.js';
-import { run } from './processes.js';
+import { childTicks, disturbance, HZ, machineTicks, procTicks, waitQuiet, type GateOptions } from './proc.js';
+import { median } from './report.js';
+import { runProgram as run } from '../../test/helpers/binaries.js';
 import { bin, ROLE_ARN, type World } from './world.js';
 import { probeSpeed, slowdownOf } from './throughput.js';
 
@@ -31,21 +32,7 @@ export interface StartupResult {
   rounds: Array<{ group: string; otherCores: number; slowdown: number; kept: boolean }>;
 }
 
-export interface StartupOptions {
-  quietCores: number;
-  quietMaxWaitMs: number;
-  disturbedCores: number;
-  maxSlowdown: number;
-  maxRetries: number;
-  mayRetry(): boolean;
-  log(line: string): void;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+export type StartupOptions = GateOptions;
 
 /** CPU ticks of everything the bench runs, plus what its finished children used. */
 function ourTicks(world: World): number {
@@ -89,15 +76,14 @@ async function measureGroup(
       const p0 = probeSpeed();
       const r0 = await hyperfineRound(world, env, commands, plan.warmup, plan.runs, file);
       const r = { ...r0, slowdown: slowdownOf(Math.min(p0, probeSpeed())) };
-      const disturbed = r.otherCores > opts.disturbedCores || r.slowdown > opts.maxSlowdown;
+      const disturbed = disturbance(r, opts) > 1;
       opts.log(
         `${group} round ${i + 1} try ${attempt + 1}: ` +
           commands.map((c) => `${c.name} ${median(r.times.get(c.name)!).toFixed(0)} ms`).join(', ') +
           `  other load ${r.otherCores.toFixed(2)} core, speed x${r.slowdown.toFixed(2)}${gate.quiet ? '' : ' (gate not met)'}${disturbed ? '  DISTURBED' : ''}`,
       );
       rounds.push({ group, otherCores: r.otherCores, slowdown: r.slowdown, kept: false });
-      const badness = (x: { otherCores: number; slowdown: number }) => Math.max(x.otherCores / opts.disturbedCores, (x.slowdown - 1) / (opts.maxSlowdown - 1));
-      if (!best || badness(r) < badness(best)) {
+      if (!best || disturbance(r, opts) < disturbance(best, opts)) {
         best = r;
         for (const x of rounds.filter((x) => x.group === group)) x.kept = false;
         rounds[rounds.length - 1].kept = true;

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { HZ, procTicks, speedProbe, waitQuiet } from './proc.js';
+import { disturbance, HZ, procTicks, speedProbe, waitQuiet, type GateOptions } from './proc.js';
 import { baseEnv, repoRoot, type World } from './world.js';
 
 export type Scenario = 'direct' | 'separate' | 'one';
@@ -90,20 +90,11 @@ export interface CellResult {
   errorSamples: string[];
 }
 
-export interface CellOptions {
+export interface CellOptions extends GateOptions {
   /** Load generator's HTTP client: 'raw' (minimal, the default) or 'node' (https.Agent). */
   client: 'raw' | 'node';
   warmupMs: number;
   measureMs: number;
-  quietCores: number;
-  quietMaxWaitMs: number;
-  disturbedCores: number;
-  /** A run whose speed probe is slower than this factor of the best is repeated like a disturbed one. */
-  maxSlowdown: number;
-  maxRetries: number;
-  /** False once the time budget is spent: disturbed runs are then kept. */
-  mayRetry(): boolean;
-  log(line: string): void;
 }
 
 function loadgenConfig(world: World, scenario: Scenario, concurrency: number, opts: CellOptions): Record<string, unknown> {
@@ -236,10 +227,9 @@ export async function runCell(world: World, scenario: Scenario, concurrency: num
     const after = probeSpeed();
     // The better of the two readings: a momentary blip in one probe is not a disturbed run; slowness on both sides is.
     const cell = toCell(scenario, concurrency, rep, attempt, out, gate, Math.min(before, after), tail);
-    const badness = (c: CellResult) => Math.max(c.otherCores / opts.disturbedCores, (c.slowdown - 1) / (opts.maxSlowdown - 1));
-    if (!best || badness(cell) < badness(best)) best = { ...cell, attempts: attempt };
+    if (!best || disturbance(cell, opts) < disturbance(best, opts)) best = { ...cell, attempts: attempt };
     best.attempts = attempt;
-    const disturbed = cell.otherCores > opts.disturbedCores || cell.slowdown > opts.maxSlowdown;
+    const disturbed = disturbance(cell, opts) > 1;
     opts.log(
       `${scenario.padEnd(8)} C=${String(concurrency).padEnd(3)} rep ${rep} try ${attempt}: ${cell.rps.toFixed(0).padStart(6)} req/s  p50 ${cell.p50.toFixed(2)} p99 ${cell.p99.toFixed(2)} ms  ` +
         `chain ${scenario === 'direct' ? '-' : cell.chainUsPerReq.toFixed(0)} µs/req${cell.chainTailUsPerReq >= 1 ? ` (+${cell.chainTailUsPerReq.toFixed(0)} after, ${(cell.tailMs / 1000).toFixed(1)} s)` : ''}  errors ${cell.errors}  other load ${cell.otherCores.toFixed(2)} core, speed x${cell.slowdown.toFixed(2)}${gate.quiet ? '' : ` (gate not met: ${gate.cores.toFixed(2)})`}${disturbed ? '  DISTURBED' : ''}`,

@@ -17,13 +17,14 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import https from 'node:https';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ProcessSet, run, type Started } from './processes.js';
+import { ApiClient } from '../../src/shared/http/apiClient.js';
+import { seedAppServiceYaml } from '../../test/helpers/appService.js';
+import { binPath, repoRoot, runProgram as run } from '../../test/helpers/binaries.js';
+import { ProcessSet, type Started } from './processes.js';
 
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const bin = (name: 'tsh' | 'tctl' | 'teleport') => join(repoRoot, 'bin', name);
+export { repoRoot };
+export const bin = binPath;
 export const ROLE_NAME = 'ExampleTeleportDynamoDBRole';
 export const ACCOUNT = '123456789012';
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${ROLE_NAME}`;
@@ -113,52 +114,6 @@ ${appsYaml ? `app_service:\n  enabled: yes\n  apps:\n${appsYaml}` : ''}`;
 
 const appYaml = (name: string) => `  - name: ${name}\n    uri: https://console.aws.amazon.com/home/home\n`;
 
-function agentYaml(dataDir: string, tokenFile: string, proxyAddr: string, app: string): string {
-  return `version: v3
-teleport:
-  data_dir: ${dataDir}
-  join_params:
-    token_name: "${tokenFile}"
-    method: token
-  proxy_server: "${proxyAddr}"
-auth_service:
-  enabled: off
-proxy_service:
-  enabled: off
-ssh_service:
-  enabled: off
-app_service:
-  enabled: true
-  apps:
-${appYaml(app)}`;
-}
-
-/** The proxy's JSON API without a client certificate (the invite page's calls). */
-function webApi(addr: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const i = addr.lastIndexOf(':');
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request(
-      { host: addr.slice(0, i), port: Number(addr.slice(i + 1)), method, path, rejectUnauthorized: false, headers: data ? { 'content-type': 'application/json' } : {} },
-      (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* text */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
 function must(r: { code: number; stdout: string; stderr: string }, what: string): string {
   if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
@@ -242,7 +197,7 @@ export async function startWorld(log: (line: string) => void, opts: { nodeArgs?:
       const tokenFile = join(dir, 'token');
       await writeFile(tokenFile, `${tok.token}\n`, { mode: 0o600 });
       const configPath = join(dir, 'teleport.yaml');
-      await writeFile(configPath, agentYaml(join(dir, 'data'), tokenFile, cluster.proxyAddr, app));
+      await writeFile(configPath, seedAppServiceYaml({ dataDir: join(dir, 'data'), tokenFile, proxyAddr: cluster.proxyAddr, apps: appYaml(app) }));
       const proc = procs.start(name, process.execPath, [...nodeArgs, bin('teleport'), 'start', '-c', configPath, '--insecure'], { env });
       await proc.waitFor(/tunnel to the proxy at .* is up/, 30_000);
       return proc;
@@ -251,8 +206,13 @@ export async function startWorld(log: (line: string) => void, opts: { nodeArgs?:
     const addUser = async (c: TeleportProc, user: string) => {
       const out = JSON.parse(must(await tctl(c, ['users', 'add', user, '--roles=access', `--aws-role-arns=${ROLE_ARN}`, '--format', 'json']), 'tctl users add'));
       const token = String(out.invite_url).split('/').pop();
-      const set = await webApi(c.proxyAddr, 'PUT', '/v1/webapi/users/password/token', { token, password: PASSWORD });
-      if (set.status !== 200) throw new Error(`setting the password failed: ${JSON.stringify(set.body)}`);
+      // As the invite page does (second factor is off on the bench clusters).
+      const web = new ApiClient({ addr: c.proxyAddr, insecure: true });
+      try {
+        await web.put('/v1/webapi/users/password/token', { token, password: PASSWORD });
+      } finally {
+        web.close();
+      }
     };
 
     const userHome = async (name: string): Promise<UserHome> => {

@@ -5,12 +5,13 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { readIdentity } from '../../src/shared/identity/identity.js';
+import { ApiClient } from '../../src/shared/http/apiClient.js';
 import { startCluster, addUser, userEnv, tshLogin, type TestCluster } from '../helpers/cluster.js';
 import { startAppService, type TestAppService } from '../helpers/appService.js';
 import { appCertAgent, readAppCredentials } from '../helpers/appClient.js';
@@ -132,8 +133,6 @@ describe('refusals', () => {
 
   test('the cluster refuses a role outside the allowed list even when the client asks directly', async () => {
     const u = homes[0];
-    const { ApiClient } = await import('../../src/shared/http/apiClient.js');
-    const { readFile } = await import('node:fs/promises');
     const base = join(u.env.TELEPORT_HOME, 'keys', '127.0.0.1', 'alice');
     const api = new ApiClient({ addr: cluster.proxyAddr, key: await readFile(`${base}.key`, 'utf8'), cert: await readFile(`${base}.crt`, 'utf8'), insecure: true });
     const { generateKeyPair } = await import('../../src/shared/pki/generateKeyPair.js');
@@ -234,6 +233,24 @@ describe('refusals', () => {
     assert.match(r.body.message, /larger than the 16 MiB limit/);
     const ok = ddbWith(ivan);
     await assert.rejects(ok.send(new PutItemCommand({ TableName: 'none', Item: { id: { S: 'x' }, blob: { S: 'b'.repeat(17 << 20) } } })), (e: any) => /16 MiB/.test(e.message));
+  });
+
+  test('an app service may record only per-request events, and a batch with anything else is refused whole', async () => {
+    // The agent's own host identity, as it calls audit.emit (it joined with --insecure).
+    const host = JSON.parse(await readFile(join(agent.dir, 'data', 'host', 'identity.json'), 'utf8'));
+    const api = new ApiClient({ addr: cluster.proxyAddr, key: host.key, cert: host.cert, insecure: true });
+    try {
+      const events = [
+        { event: 'app.session.dynamodb.request', fields: { user: 'forger', target: 'DynamoDB_20120810.ListTables' } },
+        { event: 'user.login', fields: { user: 'forger' } },
+      ];
+      await assert.rejects(api.rpc('audit.emit', { events }), (e: any) => e.code === 'BAD_INPUT' && /app services may not emit "user\.login"/.test(e.message));
+    } finally {
+      api.close();
+    }
+    const r = await cluster.tctl(['audit', 'events', '--since', '10m', '-f', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as any[]).filter((e) => e.user === 'forger'), [], 'nothing of the batch was stored');
   });
 
   test('tctl apps ls shows the app and its agent', async () => {

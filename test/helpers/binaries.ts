@@ -2,7 +2,7 @@
  * Runs the built programs (bin/tsh, bin/tctl, bin/teleport) as a user would,
  * with a controlled environment. `npm test` builds first.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -28,19 +28,25 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   return env;
 }
 
-/** Runs a program to completion, feeding `input` on stdin. */
-export function runBin(name: 'tsh' | 'tctl' | 'teleport', args: string[], opts: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number }): Promise<RunResult> {
+/**
+ * Runs any program to completion, feeding `input` on stdin (none: stdin is
+ * closed at once), and kills it past `timeoutMs`. A signal's death is 128.
+ */
+export function runProgram(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath(name), ...args], { env: opts.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: opts.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${name} ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(new Error(`${command} ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, opts.timeoutMs ?? 60_000);
-    child.on('error', reject);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
@@ -49,21 +55,12 @@ export function runBin(name: 'tsh' | 'tctl' | 'teleport', args: string[], opts: 
   });
 }
 
+/** Runs tsh, tctl or teleport from bin/ (as a user would). */
+export function runBin(name: 'tsh' | 'tctl' | 'teleport', args: string[], opts: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number }): Promise<RunResult> {
+  return runProgram(process.execPath, [binPath(name), ...args], opts);
+}
+
 /** Runs a shell script (bash -c) with the given env; for steps written as the guide writes them. */
 export function runShell(script: string, opts: { env: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn('bash', ['-c', script], { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`script timed out:\n${script}\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, opts.timeoutMs ?? 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-  });
+  return runProgram('bash', ['-c', script], opts);
 }

@@ -6,7 +6,8 @@
  * everything to the full command tree, so behaviour is the same either way
  * (the same status and rendering code runs), minus ~20 ms of loading.
  */
-import { PRODUCT, VERSION } from '../../shared/version.js';
+import { VERSION } from '../../shared/version.js';
+import { versionText } from './versionText.js';
 // Everything else is imported where it is used: in this CommonJS bundle such
 // imports stay inline but are evaluated only when reached, so `tsh version`
 // does not pay for the terminal, colour and file-system modules (~2-3 ms).
@@ -31,8 +32,7 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
     return 0;
   }
   if (command === 'version' && (format === 'text' || format === 'json')) {
-    if (format === 'json') process.stdout.write(JSON.stringify({ version: VERSION, product: PRODUCT, node: process.version }, null, 2) + '\n');
-    else process.stdout.write(`${PRODUCT} tsh v${VERSION} node/${process.version}\n`);
+    process.stdout.write(versionText(format));
     return 0;
   }
   if (command === '__complete' && rest.length >= 1 && rest.length <= 2) {

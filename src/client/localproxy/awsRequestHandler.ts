@@ -33,8 +33,6 @@ export const MAX_REQUEST_BODY = 16 << 20;
 const MAX_STS_RESPONSE = 1 << 20;
 /** SigV4's allowed clock difference, as AWS applies it. */
 export const MAX_SKEW_MS = 15 * 60_000;
-/** Tells the cluster a request was verified with keys from an AssumeRole made through this proxy (role chaining). */
-export const ASSUMED_ROLE_HEADER = CHAINED_ROLE_HEADER;
 
 /** Request headers that belong to one hop (or that only this proxy may set). */
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'host']);
@@ -144,7 +142,7 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
     if (body.length > 0 || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
       headers.push('content-length', String(body.length));
     }
-    if (chained) headers.push(ASSUMED_ROLE_HEADER, chained.roleArn ?? chained.assumedRoleArn ?? '');
+    if (chained) headers.push(CHAINED_ROLE_HEADER, chained.roleArn ?? chained.assumedRoleArn ?? '');
 
     const upstream = await deps.upstream.request({ method: signed.method, path: url, headers, body }).catch((err) => err as TshError);
     if (upstream instanceof Error) return refuse(upstream instanceof TshError ? upstream : new TshError('PROXY_UNREACHABLE', String(upstream)));

@@ -91,8 +91,6 @@ export async function startLocalAwsProxy(ce: ClientEnv, opts: LocalAwsProxyOptio
 
   let core: Core | undefined;
   const loading = (async (): Promise<Core> => {
-    // Early mode: begin once the caller has had its turn (`tsh aws` spawns the aws CLI first).
-    if (opts.early) await new Promise((resolve) => setImmediate(resolve));
     // Loaded here rather than at the top: certificate code (node-forge) and the rest load while
     // `tsh aws` has already started the aws CLI.
     const [{ AppCredentials }, { AssumedRoleStore }, { createAwsRequestHandler }, { TlsTerminator }, { UpstreamPool }] = await Promise.all([

@@ -23,9 +23,6 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { transportError } from '../../shared/http/apiClient.js';
 import { formatHostPort, parseHostPort } from '../../shared/net/hostPort.js';
 
-/** The ALPN protocol that tells the cluster proxy this is app traffic. */
-export const APP_ALPN = ALPN.app;
-
 /** The client certificate presented to the cluster (PEM). */
 export interface UpstreamIdentity {
   key: string;
@@ -167,7 +164,7 @@ export class UpstreamPool {
       // Always explicit: left unset, Node would take the server name from the Host header (the AWS host).
       // '' (no SNI) for an IP address, which is then checked against the certificate's IP names.
       servername: isIP(this.host) ? '' : this.host,
-      ALPNProtocols: [APP_ALPN],
+      ALPNProtocols: [ALPN.app],
     });
     return { agent, inFlight: 0, retired: false };
   }

@@ -34,7 +34,6 @@ export interface ConnectionContext {
   refusal?: TshError;
 }
 
-/** What the signer needs from the app service around it; passed in so the handler holds no state of its own. */
 /** The verified context of each connection the handler serves, set by whoever accepted it. */
 export const connectionContexts = new WeakMap<object, ConnectionContext>();
 
@@ -51,7 +50,6 @@ export interface AwsHandlerDeps {
   /** Where AWS_ENDPOINT_URL* overrides are read from; process.env when absent. */
   env?: NodeJS.ProcessEnv;
 }
-
 
 /** Headers a chained request keeps: they are its signature. */
 const keptWhenChained = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);

@@ -11,10 +11,8 @@ import tls from 'node:tls';
 import http2 from 'node:http2';
 import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
-import { ALPN } from '../../shared/api/protocol.js';
+import { ALPN, TUNNEL_WINDOW } from '../../shared/api/protocol.js';
 
-const TUNNEL_ALPN = ALPN.tunnel;
-const WINDOW = 8 << 20;
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 
 /** Where the tunnel goes, with which credentials, and what the app service does with each stream the proxy opens. */
@@ -70,7 +68,7 @@ export class TunnelAgent {
       ca: o.ca,
       rejectUnauthorized: !o.insecure,
       servername: o.servername,
-      ALPNProtocols: [TUNNEL_ALPN],
+      ALPNProtocols: [ALPN.tunnel],
     });
     this.socket = socket;
     socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy(new Error('handshake timed out')));
@@ -81,17 +79,17 @@ export class TunnelAgent {
     socket.once('secureConnect', () => {
       socket.setTimeout(0);
       socket.setNoDelay(true);
-      if (socket.alpnProtocol !== TUNNEL_ALPN) {
+      if (socket.alpnProtocol !== ALPN.tunnel) {
         o.log.error('APP', `${o.host}:${o.port} is not a tsh-aws proxy (no tunnel protocol)`);
         socket.destroy();
         return;
       }
-      const session = http2.performServerHandshake(socket, { settings: { initialWindowSize: WINDOW } });
+      const session = http2.performServerHandshake(socket, { settings: { initialWindowSize: TUNNEL_WINDOW } });
       this.session = session;
       session.on('error', () => {});
       session.on('remoteSettings', () => {
         try {
-          session.setLocalWindowSize(WINDOW);
+          session.setLocalWindowSize(TUNNEL_WINDOW);
         } catch {
           /* session closing */
         }

@@ -26,7 +26,6 @@ import type { TunnelRegistry } from './tunnelRegistry.js';
 import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
 import type { Logger } from '../logger.js';
 
-
 /** How often live connections are re-checked against the backend (sessions ended on another proxy). */
 const RECHECK_MS = 10_000;
 
@@ -64,11 +63,7 @@ export class AppRelay {
     const local = this.tunnels.localHandler(app.name);
     if (local) {
       // The app service runs in this process: hand the connection over, no tunnel hop.
-      const expiry = this.watch(app.sessionId, identity, socket);
-      socket.once('close', () => {
-        clearTimeout(expiry);
-        this.untrack(app.sessionId, socket);
-      });
+      this.watch(app.sessionId, identity, socket);
       local(socket, socket.getPeerCertificate(false).raw);
       return;
     }
@@ -80,10 +75,8 @@ export class AppRelay {
       { ':method': 'POST', ':path': `/app/${encodeURIComponent(app.name)}`, [CLIENT_CERT_HEADER]: socket.getPeerCertificate(false).raw.toString('base64') },
       { endStream: false },
     );
-    const expiry = this.watch(app.sessionId, identity, socket);
+    this.watch(app.sessionId, identity, socket);
     const done = () => {
-      clearTimeout(expiry);
-      this.untrack(app.sessionId, socket);
       if (!socket.destroyed) socket.destroy();
       if (!stream.destroyed) stream.close();
     };
@@ -95,13 +88,16 @@ export class AppRelay {
     stream.pipe(socket);
   }
 
-  /** Tracks a connection under its session, and closes it when its certificate expires. */
-  private watch(sessionId: string, identity: Identity, socket: TLSSocket): NodeJS.Timeout {
+  /** Tracks a connection under its session until it closes, and closes it when its certificate expires. */
+  private watch(sessionId: string, identity: Identity, socket: TLSSocket): void {
     this.track(sessionId, socket);
     const msLeft = Date.parse(identity.expires) - Date.now();
     const expiry = setTimeout(() => socket.destroy(), Math.max(0, Math.min(msLeft, 2 ** 31 - 1)));
     expiry.unref();
-    return expiry;
+    socket.once('close', () => {
+      clearTimeout(expiry);
+      this.untrack(sessionId, socket);
+    });
   }
 
   /** Checks the certificate and its session; returns the identity or throws the refusal. */

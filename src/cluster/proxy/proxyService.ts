@@ -29,8 +29,6 @@ import { listen } from '../listen.js';
 import { ALPN } from '../../shared/api/protocol.js';
 import type { Logger } from '../logger.js';
 
-
-
 /** A running proxy (see the module comment); it needs an auth service in the same process and is made with ProxyService.start. */
 export class ProxyService {
   private constructor(

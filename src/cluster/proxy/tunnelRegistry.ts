@@ -18,9 +18,7 @@ import { identityOf } from '../../shared/identity/identity.js';
 import type { AuthService } from '../auth/authService.js';
 import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
-
-/** HTTP/2 flow-control window for tunnels: large enough for 16 MiB bodies over a slow link. */
-export const TUNNEL_WINDOW = 8 << 20;
+import { TUNNEL_WINDOW } from '../../shared/api/protocol.js';
 
 interface Tunnel {
   hostId: string;
@@ -28,10 +26,10 @@ interface Tunnel {
   session: http2.ClientHttp2Session;
 }
 
-/** The proxy's table of connected agents by app (see the module comment); the app relay asks it which tunnel to send a client connection down. */
 /** Takes an authorised app connection (and its client certificate) inside this process. */
 export type LocalAppHandler = (socket: TLSSocket, clientCertDer: Buffer) => void;
 
+/** The proxy's table of connected agents by app (see the module comment); the app relay asks it which tunnel to send a client connection down. */
 export class TunnelRegistry {
   private readonly byApp = new Map<string, Tunnel[]>();
   private readonly local = new Map<string, LocalAppHandler>();

@@ -13,6 +13,9 @@ export const ALPN = {
   http: 'http/1.1',
 } as const;
 
+/** HTTP/2 flow-control window on both ends of a tunnel: large enough for 16 MiB bodies over a slow link. */
+export const TUNNEL_WINDOW = 8 << 20;
+
 /** Tunnel stream header carrying the client's certificate (base64 DER) from the proxy to the app service. */
 export const CLIENT_CERT_HEADER = 'x-tsh-client-cert';
 

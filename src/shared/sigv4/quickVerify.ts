@@ -54,7 +54,6 @@ export function quickVerify(req: SignedRequest, creds: AwsCredentials, auth: Par
     if (createHash('sha256').update(req.body).digest('hex') !== declared) return false;
   }
 
-  for (const name of names) if (name.startsWith(':')) return false;
   const signature = simpleSignature({ method: req.method, path: req.path, headers: req.headers, signedHeaders: names, payloadHash, amzDate, region: auth.region, service: auth.service, secretAccessKey: creds.secretAccessKey });
   if (!signature) return false;
   const claimed = Buffer.from(auth.signature, 'hex');

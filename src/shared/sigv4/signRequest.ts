@@ -54,7 +54,7 @@ export async function signRequest(
   }
 
   const signingDate = opts.now ?? new Date();
-  if (isSimpleRequest(req.path, req.query) && !names.some((n) => n.startsWith(':'))) {
+  if (isSimpleRequest(req.path, req.query)) {
     const fast = signSimple(req, creds, { ...opts, names, headers, signingDate, payloadHash: payloadHash ?? createHash('sha256').update(req.body).digest('hex') });
     if (fast) return fast;
   }

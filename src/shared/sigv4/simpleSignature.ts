@@ -38,11 +38,13 @@ export function isSimpleRequest(path: string, query: string): boolean {
  * HMACs and a cached signing key: ~10 µs against ~50-95 µs for a full signer
  * run under load. It builds the same canonical request the full signer
  * (shared/sigv4 computeSignature, smithy's) builds for these shapes; tests
- * hold the two byte for byte. Undefined when a signed header is missing.
+ * hold the two byte for byte. Undefined when a signed header is missing or
+ * is a pseudo-header (`:authority`), which only the full signer handles.
  */
 export function simpleSignature(input: SimpleSigningInput): Buffer | undefined {
   let canonicalHeaders = '';
   for (const name of input.signedHeaders) {
+    if (name.startsWith(':')) return undefined;
     const value = readHeader(input.headers, name);
     if (value === undefined) return undefined;
     canonicalHeaders += `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;

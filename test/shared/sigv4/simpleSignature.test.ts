@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { signRequest } from '../../../src/shared/sigv4/signRequest.js';
 import { computeSignature } from '../../../src/shared/sigv4/computeSignature.js';
-import { isSimpleRequest } from '../../../src/shared/sigv4/simpleSignature.js';
+import { isSimpleRequest, simpleSignature } from '../../../src/shared/sigv4/simpleSignature.js';
 import type { SignedRequest } from '../../../src/shared/sigv4/types.js';
 
 const now = new Date('2026-11-24T10:11:12.345Z');
@@ -86,4 +86,11 @@ test('requests that are not simple use the full signer', () => {
   assert.equal(isSimpleRequest('/a/../b', ''), false);
   assert.equal(isSimpleRequest('//x', ''), false);
   assert.equal(isSimpleRequest('/a%20b', ''), false);
+});
+
+test('a signed pseudo-header (HTTP/2 :authority) is left to the full signer', () => {
+  const input = { method: 'POST', path: '/', payloadHash: 'UNSIGNED-PAYLOAD', amzDate: '20261124T000000Z', region: 'us-east-1', service: 'dynamodb', secretAccessKey: 'k' };
+  const headers = { ':authority': 'dynamodb.us-east-1.amazonaws.com', host: 'dynamodb.us-east-1.amazonaws.com', 'x-amz-date': '20261124T000000Z' };
+  assert.ok(simpleSignature({ ...input, headers, signedHeaders: ['host', 'x-amz-date'] }), 'plain headers: signed here');
+  assert.equal(simpleSignature({ ...input, headers, signedHeaders: [':authority', 'x-amz-date'] }), undefined);
 });
