@@ -59,6 +59,15 @@ export async function authenticate(req: SignedRequest, iam: SandboxIam, service:
   return { ok: true, caller };
 }
 
+/** The access key id a request's Authorization names, for the request log (undefined when it has none that parses). */
+export function signingKeyId(req: SignedRequest): string | undefined {
+  try {
+    return parseAuthorization(readHeader(req.headers, 'authorization')).accessKeyId;
+  } catch {
+    return undefined;
+  }
+}
+
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

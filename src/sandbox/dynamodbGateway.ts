@@ -4,7 +4,7 @@ import { TshError } from '../shared/errors.js';
 import { readHeader } from '../shared/sigv4/readHeader.js';
 import { readScope } from '../shared/sigv4/readScope.js';
 import type { SignedRequest } from '../shared/sigv4/types.js';
-import { authenticate, type AuthFailure } from './authenticate.js';
+import { authenticate, signingKeyId, type AuthFailure } from './authenticate.js';
 import { startDynalite, type DynaliteBackend } from './dynaliteBackend.js';
 import type { Caller, SandboxIam } from './iam.js';
 import { closeServer, listenLocal } from './listen.js';
@@ -76,8 +76,10 @@ async function handle(
   let caller: Caller | undefined;
   let status = 502;
   let errorCode: string | undefined;
+  let accessKeyId: string | undefined;
   try {
     const signed = await readSignedRequest(req, MAX_BODY);
+    accessKeyId = signingKeyId(signed);
     if (signed.method === 'GET') {
       // The health check (`GET /`), unauthenticated on AWS too.
       status = await backend.forward(signed, res);
@@ -105,7 +107,7 @@ async function handle(
     errorCode = e.type;
     sendError(res, e, requestId);
   } finally {
-    log({ time: clock(), service: 'dynamodb', action, callerArn: caller?.arn, status, errorCode });
+    log({ time: clock(), service: 'dynamodb', action, callerArn: caller?.arn, accessKeyId, status, errorCode });
   }
 }
 

@@ -31,6 +31,12 @@ export interface Sandbox {
   endpointEnv(): Record<string, string>;
   /** Adds a role after start; returns its ARN. */
   addRole(role: SandboxRoleSpec): string;
+  /**
+   * Makes STS answer every request with `Throttling` ("Rate exceeded", HTTP
+   * 400, as AWS does past a caller's rate) for the next `requests` requests
+   * and/or for `forMs`; `{}` ends it.
+   */
+  throttleSts(opts: { requests?: number; forMs?: number }): void;
   /** Every request answered, in order. */
   requests: SandboxRequest[];
   /** Stops every server; nothing is left running. */
@@ -54,7 +60,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     requests.push(entry);
   };
 
-  const sts = await startSts({ iam, clock, log });
+  const throttle = { untilMs: 0, requests: 0 };
+  const sts = await startSts({ iam, clock, log, throttle });
   let dynamodb: Awaited<ReturnType<typeof startDynamoDbGateway>> | undefined;
   try {
     dynamodb = await startDynamoDbGateway({ iam, clock, log });
@@ -74,6 +81,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     dynamodbEndpoint: gateway.endpoint,
     endpointEnv: () => ({ AWS_ENDPOINT_URL_STS: sts.endpoint, AWS_ENDPOINT_URL_DYNAMODB: gateway.endpoint }),
     addRole: (role) => iam.addRole(role).arn,
+    throttleSts: ({ requests = 0, forMs = 0 }) => {
+      throttle.requests = requests;
+      throttle.untilMs = forMs > 0 ? clock().getTime() + forMs : 0;
+    },
     requests,
     close: async () => {
       if (closed) return;

@@ -10,6 +10,8 @@ export interface SandboxRequest {
   action: string;
   /** Who signed it, when the sandbox could tell: the operator user or an assumed-role ARN. */
   callerArn?: string;
+  /** The access key id its Authorization names, whether or not the sandbox knows it. */
+  accessKeyId?: string;
   /** The HTTP status answered. */
   status: number;
   /** The AWS error code answered, if any: `AccessDenied`, `InvalidSignatureException`... */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { TshError } from '../shared/errors.js';
 import type { SignedRequest } from '../shared/sigv4/types.js';
-import { authenticate, type AuthFailure } from './authenticate.js';
+import { authenticate, signingKeyId, type AuthFailure } from './authenticate.js';
 import type { Caller, SandboxIam } from './iam.js';
 import { closeServer, listenLocal } from './listen.js';
 import { readSignedRequest } from './readSignedRequest.js';
@@ -22,17 +22,26 @@ const authErrors: Record<AuthFailure, { status: number; code: string }> = {
   badSignature: { status: 403, code: 'SignatureDoesNotMatch' },
 };
 
+/** When STS answers `Throttling` instead of serving (see Sandbox.throttleSts): until a time, or for a number of requests. */
+export interface StsThrottle {
+  untilMs: number;
+  requests: number;
+}
+
 /**
  * A local STS speaking the AWS query protocol, which is what every client we
  * use sends (JS SDK v3 client-sts 3.1174, botocore 1.29 / aws CLI 2.9): a
  * form-encoded POST (or GET) with `Action` and `Version=2011-06-15`, answered
  * in AWS's XML, errors as `<ErrorResponse>` with AWS's codes and statuses.
- * Implements AssumeRole and GetCallerIdentity.
+ * Implements AssumeRole and GetCallerIdentity. While `throttle` says so, every
+ * request is answered as AWS does when a caller exceeds its rate: HTTP 400,
+ * `Throttling`, "Rate exceeded".
  */
 export async function startSts(opts: {
   iam: SandboxIam;
   clock: () => Date;
   log: LogRequest;
+  throttle: StsThrottle;
 }): Promise<{ endpoint: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     void handle(req, res, opts);
@@ -44,18 +53,24 @@ export async function startSts(opts: {
 async function handle(
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  { iam, clock, log }: { iam: SandboxIam; clock: () => Date; log: LogRequest },
+  { iam, clock, log, throttle }: { iam: SandboxIam; clock: () => Date; log: LogRequest; throttle: StsThrottle },
 ): Promise<void> {
   const requestId = randomUUID();
   let action = 'Unknown';
   let caller: Caller | undefined;
   let status = 200;
   let errorCode: string | undefined;
+  let accessKeyId: string | undefined;
   try {
     const signed = await readSignedRequest(req, MAX_BODY);
+    accessKeyId = signingKeyId(signed);
     const params = readParams(signed);
     action = params.get('Action') ?? 'Unknown';
     const now = clock();
+    if (throttle.requests > 0 || now.getTime() < throttle.untilMs) {
+      throttle.requests = Math.max(0, throttle.requests - 1);
+      throw new StsError(400, 'Throttling', 'Rate exceeded');
+    }
     const authn = await authenticate(signed, iam, 'sts', now);
     caller = authn.caller;
     if (!authn.ok) throw new StsError(authErrors[authn.failure].status, authErrors[authn.failure].code, authn.message);
@@ -71,7 +86,7 @@ async function handle(
     errorCode = e.code;
     send(res, e.status, requestId, errorXml(e, requestId));
   } finally {
-    log({ time: clock(), service: 'sts', action, callerArn: caller?.arn, status, errorCode });
+    log({ time: clock(), service: 'sts', action, callerArn: caller?.arn, accessKeyId, status, errorCode });
   }
 }
 

@@ -16,6 +16,8 @@ export interface TestAppService {
   /** Resolves once the log says the tunnel is up. */
   ready(): Promise<void>;
   stop(): Promise<void>;
+  /** Kills the process with SIGKILL (a crash: nothing it holds in memory survives) and waits for it to exit. */
+  kill(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -89,6 +91,14 @@ export async function startAppService(cluster: TestCluster, opts: { env: Record<
       exited.then(() => clearTimeout(killer));
       up = false;
       child.kill('SIGTERM');
+      await exited;
+      readyWaiters = [];
+    },
+    async kill() {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((r) => child!.once('exit', r));
+      up = false;
+      child.kill('SIGKILL');
       await exited;
       readyWaiters = [];
     },
