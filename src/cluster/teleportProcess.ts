@@ -22,6 +22,7 @@ import { AuthService, writeSecure } from './auth/authService.js';
 import { handleRpc } from './auth/rpcHttp.js';
 import { ProxyService } from './proxy/proxyService.js';
 import { AppService } from './app/appService.js';
+import type { ResolveAll } from './app/awsEndpoint.js';
 import { listen } from './listen.js';
 import { createLogger, type Logger } from './logger.js';
 import { sendError } from '../shared/http/json.js';
@@ -49,7 +50,7 @@ export interface TeleportProcess {
 }
 
 /** Starts every enabled service; on failure, stops what was started and rethrows. */
-export async function startTeleport(input: TeleportConfigInput | TeleportConfig, opts: { log?: Logger; clock?: () => Date } = {}): Promise<TeleportProcess> {
+export async function startTeleport(input: TeleportConfigInput | TeleportConfig, opts: { log?: Logger; clock?: () => Date; resolve?: ResolveAll } = {}): Promise<TeleportProcess> {
   const config = 'warnings' in input ? input : withDefaults(input);
   const log = opts.log ?? createLogger();
   for (const w of config.warnings) log.warn('CONFIG', w);
@@ -94,7 +95,7 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
     if (config.app.enabled) {
       const proxyServer = config.proxyServer ?? proc.proxyAddr ?? info.web_addr;
       if (!proxyServer) throw new TshError('CONFIG', `${config.source}: app_service needs teleport.proxy_server`);
-      const app = await AppService.start(config, { proxyServer: proc.proxy ? info.web_addr! : proxyServer, log, localAuth: proc.auth, localProxy: proc.proxy?.tunnels });
+      const app = await AppService.start(config, { proxyServer: proc.proxy ? info.web_addr! : proxyServer, log, localAuth: proc.auth, localProxy: proc.proxy?.tunnels, resolve: opts.resolve });
       closers.push(() => app.close());
       proc.app = app;
     }

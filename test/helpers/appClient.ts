@@ -30,3 +30,12 @@ export async function readAppCredentials(teleportHome: string, proxyHost: string
   const [key, cert, ca] = await Promise.all([readFile(`${base}.key`, 'utf8'), readFile(`${base}.crt`, 'utf8'), readFile(join(teleportHome, 'keys', proxyHost, 'cas', `${cluster}.pem`), 'utf8')]);
   return { key, cert, ca };
 }
+
+/** A TLS session to the cluster proxy's app port with an app certificate, as the local proxy opens one. */
+export function appTls(opts: { proxyAddr: string; key: string; cert: string; ca: string }): Promise<tls.TLSSocket> {
+  const i = opts.proxyAddr.lastIndexOf(':');
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ host: opts.proxyAddr.slice(0, i), port: Number(opts.proxyAddr.slice(i + 1)), key: opts.key, cert: opts.cert, ca: [opts.ca], servername: 'localhost', ALPNProtocols: ['tsh-app-v1'] }, () => resolve(s));
+    s.once('error', reject);
+  });
+}

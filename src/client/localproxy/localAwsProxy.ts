@@ -26,6 +26,7 @@ import { startEndpointServer } from './endpointServer.js';
 import { makeFakeCredentials, type FakeCredentials } from './fakeCredentials.js';
 import { startForwardProxy } from './forwardProxy.js';
 import { planAppLogin } from './planAppLogin.js';
+import { refuseConnect } from '../../shared/http/requestTarget.js';
 import type { TlsTerminator } from './tlsTerminator.js';
 import type { UpstreamPool } from './upstream.js';
 
@@ -121,6 +122,7 @@ export async function startLocalAwsProxy(ce: ClientEnv, opts: LocalAwsProxyOptio
 
   const inner = http.createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) => core!.handle(req, res));
   inner.on('clientError', (_err, socket) => socket.destroy());
+  inner.on('connect', refuseConnect);
   const intercept = (socket: Socket, host: string): void => {
     if (core) {
       inner.emit('connection', core.terminator.wrap(socket, host));

@@ -6,7 +6,8 @@
  *                 (the proxy verified by teleport.ca_pin, trusted roots, or --insecure)
  *   every start:  identity from <data_dir>/host/identity.json (0600): no new token needed
  *                 tunnel  --TLS tsh-tunnel-v1--> proxy      (outbound only)
- *                 heartbeats and audit events --cluster API--> proxy
+ *                 roles, heartbeats and audit events --cluster API (clusterApi)--> auth
+ *                 audit events spooled in <data_dir>/spool/ before each request is sent (auditSpool)
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -19,6 +20,7 @@ import type { ServerHttp2Stream, IncomingHttpHeaders } from 'node:http2';
 import { TshError } from '../../shared/errors.js';
 import { VERSION } from '../../shared/version.js';
 import { ApiClient, transportError } from '../../shared/http/apiClient.js';
+import { inProcessApi, type ClusterApi } from './clusterApi.js';
 import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
 import { readCertificate, isSignedBy } from '../../shared/pki/readCertificate.js';
 import { identityOf, type Identity } from '../../shared/identity/identity.js';
@@ -33,9 +35,11 @@ import { TunnelAgent } from './tunnelAgent.js';
 import { StreamSocket } from './streamSocket.js';
 import { connectionContexts, createAwsHandler, type ConnectionContext } from './awsHandler.js';
 import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
+import { refuseConnect } from '../../shared/http/requestTarget.js';
 import type { Duplex } from 'node:stream';
 import { AssumeRoleCache } from './assumeRole.js';
-import { AuditBatcher } from './auditBatcher.js';
+import { AuditSpool } from './auditSpool.js';
+import type { ResolveAll } from './awsEndpoint.js';
 
 /** The agent's stored identity. */
 interface HostIdentity {
@@ -59,8 +63,8 @@ export class AppService {
   private constructor(
     readonly hostId: string,
     private readonly tunnel: TunnelAgent | undefined,
-    private readonly api: ApiClient | undefined,
-    private readonly audit: AuditBatcher,
+    private readonly api: ClusterApi,
+    private readonly audit: AuditSpool,
     private readonly server: http.Server,
   ) {}
 
@@ -76,6 +80,8 @@ export class AppService {
       localProxy?: { addLocal(apps: string[], handler: (socket: Duplex, clientCertDer: Buffer) => void): void };
       clock?: () => Date;
       heartbeatMs?: number;
+      /** How AWS host names are resolved (the system resolver when absent; tests stand in for DNS). */
+      resolve?: ResolveAll;
     },
   ): Promise<AppService> {
     const { log } = opts;
@@ -83,7 +89,7 @@ export class AppService {
     const proxy = parseHostPort(opts.proxyServer, 3080, 'teleport.proxy_server');
     const ca = identity.proxyTrust === 'cluster' ? [identity.hostCa] : undefined;
     const insecure = identity.proxyTrust === 'insecure';
-    const api = opts.localAuth ? undefined : new ApiClient({ addr: opts.proxyServer, key: identity.key, cert: identity.cert, ca, insecure });
+    const api: ClusterApi = opts.localAuth ? inProcessApi(opts.localAuth, identity.cert) : new ApiClient({ addr: opts.proxyServer, key: identity.key, cert: identity.cert, ca, insecure });
     const apps = new Map(config.app.apps.map((a) => [a.name, a]));
 
     const roleCache = new Map<string, { at: number; roles: Promise<Role[]> }>();
@@ -91,15 +97,12 @@ export class AppService {
       const key = names.join(',');
       const hit = roleCache.get(key);
       if (hit && Date.now() - hit.at < ROLE_CACHE_MS) return hit.roles;
-      const roles = opts.localAuth ? opts.localAuth.rolesByName(names) : api!.rpc<Role[]>('roles.byName', { names });
+      const roles = api.rpc<Role[]>('roles.byName', { names });
       roleCache.set(key, { at: Date.now(), roles });
       roles.catch(() => roleCache.delete(key));
       return roles;
     };
-    const audit = new AuditBatcher(async (events) => {
-      if (opts.localAuth) await opts.localAuth.ctx.audit.emitMany(events.map((e) => ({ event: e.event, fields: { ...e.fields, server_id: identity.hostId } })));
-      else await api!.rpc('audit.emit', { events });
-    }, log);
+    const audit = await AuditSpool.open(join(config.dataDir, 'spool'), (events) => api.rpc('audit.emit', { events }), log, opts.clock);
     // One checker per connection's identity, rebuilt whenever rolesFor fetched the roles anew.
     const checkers = new WeakMap<Identity, { roles: Promise<Role[]>; checker: Promise<AccessChecker> }>();
     const checkerFor = (id: Identity): Promise<AccessChecker> => {
@@ -113,11 +116,13 @@ export class AppService {
     const handler = createAwsHandler({
       checkerFor,
       credentials: new AssumeRoleCache(opts.clock),
-      audit: (event, fields) => audit.add(event, fields),
+      audit,
       log,
       clock: opts.clock,
+      resolve: opts.resolve,
     });
     const server = http.createServer({ keepAliveTimeout: 60_000 }, handler);
+    server.on('connect', refuseConnect);
 
     const accept = (socket: Duplex, appName: string, certDer: Buffer) => {
       connectionContexts.set(socket, verifyClient(identity, apps.get(appName)!, certDer, opts.clock));
@@ -149,9 +154,7 @@ export class AppService {
     const beat = async () => {
       const servers = [...apps.values()].map((app) => ({ hostId: identity.hostId, hostname: config.nodeName, version: VERSION, app: appSpec(app) }));
       try {
-        if (opts.localAuth) {
-          await opts.localAuth.call('appServers.heartbeat', await opts.localAuth.callerFor(identityOf(readCertificate(identity.cert))), { servers });
-        } else await api!.rpc('appServers.heartbeat', { servers });
+        await api.rpc('appServers.heartbeat', { servers });
       } catch (err) {
         log.warn('APP', `heartbeat failed: ${(err as Error).message}`);
       }
@@ -164,7 +167,7 @@ export class AppService {
   }
 
   /**
-   * Sends the audit events queued so far (they go in batches, up to 250 ms
+   * Sends the audit events spooled so far (they go in batches, up to 250 ms
    * after each request), so a listing right after a request shows it.
    */
   flushAudit(): Promise<void> {
@@ -179,9 +182,9 @@ export class AppService {
   async close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.tunnel?.close();
-    await this.audit.flush();
     this.server.closeAllConnections();
-    this.api?.close();
+    await this.audit.close();
+    this.api.close();
   }
 }
 

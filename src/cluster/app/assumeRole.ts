@@ -4,13 +4,22 @@
  * metadata) assumes the IAM role named in the user's certificate, with the
  * Teleport user as RoleSessionName, so CloudTrail shows who acted. Results
  * are cached per role, user and external id until five minutes before they
- * expire; concurrent requests share one STS call.
+ * expire; concurrent requests share one STS call. STS throttling and
+ * transient failures are retried by the SDK's standard strategy (exponential
+ * backoff with jitter, {@link STS_ATTEMPTS} attempts); what still fails is
+ * a clear error naming STS and the role.
  */
 import { createHash } from 'node:crypto';
 import { TshError } from '../../shared/errors.js';
 import type { AwsCredentials } from '../../shared/sigv4/types.js';
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+/** Attempts per AssumeRole, the first included. */
+export const STS_ATTEMPTS = 3;
+/** Error names AWS uses for throttling (STS says `Throttling`; others vary). */
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled', 'RequestThrottledException', 'SlowDown']);
+/** Error codes of a connection that never got an answer. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 interface Cached {
   creds: AwsCredentials & { expiration: Date; assumedRoleArn: string };
@@ -61,15 +70,7 @@ export class AssumeRoleCache {
         },
       };
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      if (e.name === 'CredentialsProviderError') {
-        throw new TshError('CONFIG', 'the app service has no AWS credentials to assume roles with', {
-          hint: 'give the app service an instance profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_PROFILE',
-        });
-      }
-      throw new TshError('ACCESS_DENIED', `the app service could not assume ${roleArn}: ${e.message ?? e.name}`, {
-        hint: 'check the role\'s trust policy and that the app service\'s identity may call sts:AssumeRole on it',
-      });
+      throw stsFailure(err, roleArn);
     }
   }
 
@@ -77,9 +78,38 @@ export class AssumeRoleCache {
     this.client ??= (async () => {
       const m = await import('@aws-sdk/client-sts');
       const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
-      const client = new m.STSClient({ region, maxAttempts: 3 });
+      const client = new m.STSClient({ region, maxAttempts: STS_ATTEMPTS });
       return { send: (cmd: unknown) => client.send(cmd as never), AssumeRoleCommand: m.AssumeRoleCommand as any };
     })();
     return this.client;
   }
+}
+
+/** The error a failed AssumeRole stands for: throttled or unreachable STS (503: SDKs retry it), a refusal (403), missing credentials. */
+function stsFailure(err: unknown, roleArn: string): TshError {
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: { attempts?: number; httpStatusCode?: number } };
+  const attempts = e.$metadata?.attempts ?? 1;
+  const tries = attempts > 1 ? `, after ${attempts} attempts` : '';
+  const sts = `AWS STS (${process.env.AWS_ENDPOINT_URL_STS || process.env.AWS_ENDPOINT_URL || 'its regional endpoint'})`;
+  if (e.name === 'CredentialsProviderError') {
+    return new TshError('CONFIG', 'the app service has no AWS credentials to assume roles with', {
+      hint: 'give the app service an instance profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_PROFILE',
+    });
+  }
+  if (THROTTLING.has(e.name ?? '') || e.$metadata?.httpStatusCode === 429) {
+    return new TshError('UNAVAILABLE', `${sts} is throttling the app service's calls to assume ${roleArn} (${e.name}: ${e.message}${tries})`, {
+      hint: 'retry in a moment; if it lasts, the account is over its STS request rate',
+    });
+  }
+  if (UNREACHABLE.has(e.code ?? e.name ?? '') || e.name === 'TimeoutError') {
+    return new TshError('UNAVAILABLE', `the app service cannot reach ${sts} to assume ${roleArn} (${e.code ?? e.name}${tries})`, {
+      hint: 'check the network path from the app service host to STS, or AWS_ENDPOINT_URL_STS',
+    });
+  }
+  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) {
+    return new TshError('UNAVAILABLE', `${sts} failed to assume ${roleArn} (${e.name ?? 'error'}: ${e.message ?? ''}${tries})`, { hint: 'retry in a moment' });
+  }
+  return new TshError('ACCESS_DENIED', `the app service could not assume ${roleArn}: ${e.message ?? e.name}`, {
+    hint: 'check the role\'s trust policy and that the app service\'s identity may call sts:AssumeRole on it',
+  });
 }

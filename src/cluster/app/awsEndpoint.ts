@@ -2,12 +2,20 @@
  * Where the app service sends a signed AWS request.
  *
  * The target is the request's Host, accepted only when it is an AWS
- * endpoint (see shared/aws/endpoints); IMDS, loopback, private addresses and
- * other domains never receive credentials. An operator may point a service
- * elsewhere with the SDKs' standard variables, as LocalStack and DynamoDB
- * Local users do: `AWS_ENDPOINT_URL_<SERVICE>` (e.g. AWS_ENDPOINT_URL_DYNAMODB)
- * or `AWS_ENDPOINT_URL` for all services.
+ * endpoint by name (see shared/aws/endpoints) and, when the connection is
+ * made, by address: the name must not resolve to loopback, private, CGNAT,
+ * link-local (instance metadata), multicast or unspecified addresses
+ * ({@link checkedLookup}), so a DNS answer cannot turn an AWS name into a
+ * way to reach IMDS or the app service's own network. An operator may point a
+ * service elsewhere with the SDKs' standard variables, as LocalStack and
+ * DynamoDB Local users do: `AWS_ENDPOINT_URL_<SERVICE>` (e.g.
+ * AWS_ENDPOINT_URL_DYNAMODB) or `AWS_ENDPOINT_URL` for all services; the
+ * destination such a variable names is the operator's choice and is not
+ * checked by address (the way to use VPC interface endpoints with private
+ * addresses).
  */
+import dns from 'node:dns';
+import { BlockList, type LookupFunction } from 'node:net';
 import { TshError } from '../../shared/errors.js';
 import { isAwsHost, stripPort } from '../../shared/aws/endpoints.js';
 
@@ -21,8 +29,10 @@ export interface AwsTarget {
   host: string;
   /** Path prefix of an override URL ('' normally). */
   basePath: string;
-  /** True when an AWS_ENDPOINT_URL* variable chose the destination. */
-  override: boolean;
+  /** The AWS host the request named (its Host, without port), whatever the destination. */
+  awsHost: string;
+  /** The AWS_ENDPOINT_URL* variable that chose the destination, if one did. */
+  override?: string;
 }
 
 /** Signing names whose SDK service id differs from the upper-cased signing name. */
@@ -44,8 +54,9 @@ export function resolveAwsTarget(hostHeader: string | undefined, signingService:
     });
   }
   const serviceId = serviceIdBySigningName[signingService] ?? signingService.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-  const overrideUrl = env[`AWS_ENDPOINT_URL_${serviceId}`] || env.AWS_ENDPOINT_URL;
-  if (overrideUrl) {
+  const variable = env[`AWS_ENDPOINT_URL_${serviceId}`] ? `AWS_ENDPOINT_URL_${serviceId}` : env.AWS_ENDPOINT_URL ? 'AWS_ENDPOINT_URL' : undefined;
+  if (variable) {
+    const overrideUrl = env[variable]!;
     let u: URL;
     try {
       u = new URL(overrideUrl);
@@ -58,8 +69,67 @@ export function resolveAwsTarget(hostHeader: string | undefined, signingService:
       port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)),
       host: u.host,
       basePath: u.pathname.replace(/\/$/, ''),
-      override: true,
+      awsHost: host,
+      override: variable,
     };
   }
-  return { protocol: 'https:', hostname: host, port: 443, host, basePath: '', override: false };
+  return { protocol: 'https:', hostname: host, port: 443, host, basePath: '', awsHost: host };
+}
+
+/** Every address a name resolves to (dns.lookup with `all: true`, or a test's resolver). */
+export type ResolveAll = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
+
+const systemResolver: ResolveAll = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+
+/** Addresses a request signed with AWS credentials never goes to (IPv4-mapped IPv6 addresses are checked as IPv4). */
+const forbidden = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], // "this network", unspecified
+  ['10.0.0.0', 8], // private (RFC 1918)
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8], // loopback
+  ['169.254.0.0', 16], // link-local: instance metadata (169.254.169.254), ECS task metadata
+  ['172.16.0.0', 12], // private
+  ['192.168.0.0', 16], // private
+  ['224.0.0.0', 3], // multicast and reserved
+] as const) forbidden.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128], // unspecified
+  ['::1', 128], // loopback
+  ['fc00::', 7], // unique local, including instance metadata over IPv6 (fd00:ec2::254)
+  ['fe80::', 10], // link-local
+  ['ff00::', 8], // multicast
+] as const) forbidden.addSubnet(net, prefix, 'ipv6');
+
+/** True for an address no signed request may reach (see {@link forbidden}). */
+export function isForbiddenAddress(address: string, family: number): boolean {
+  return forbidden.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * A `lookup` for outgoing AWS connections: resolves the name once, refuses
+ * the connection (ACCESS_DENIED) when any address it resolves to is
+ * forbidden, and hands the checked addresses to the socket, so the address
+ * checked is the address connected to (no second lookup for a rebinding DNS
+ * server to answer differently). Keep-alive agents call it only when they
+ * open a connection, so it costs nothing per request.
+ */
+export function checkedLookup(resolve: ResolveAll = systemResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (found) => {
+        const bad = found.find((a) => isForbiddenAddress(a.address, a.family));
+        if (bad || found.length === 0) {
+          const why = bad ? `resolves to ${bad.address}, a loopback, private, link-local or metadata address` : 'resolves to no address';
+          const err = new TshError('ACCESS_DENIED', `"${hostname}" ${why}; the app service sends AWS requests only to public AWS endpoints`, {
+            hint: 'check the DNS of the app service host; an operator who means to use a private endpoint names it with AWS_ENDPOINT_URL_<SERVICE>',
+          });
+          return callback(err as unknown as NodeJS.ErrnoException, '', 0);
+        }
+        if (options.all) (callback as unknown as (err: null, all: typeof found) => void)(null, found);
+        else callback(null, found[0].address, found[0].family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, '', 0),
+    );
+  };
 }

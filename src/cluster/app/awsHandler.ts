@@ -1,31 +1,42 @@
 /**
- * The app service's AWS signer: the last hop before AWS.
+ * The app service's AWS signer: the last hop before AWS. Each request passes
+ * these steps in order; a refusal at any of them is answered in the error
+ * format of the service called (shared/http/awsError) and audited with its
+ * reason, and nothing is sent.
  *
  *   request from the tunnel (client already verified by the tsh proxy)
- *     -> client certificate re-checked: app cert of this cluster, unexpired, for this app
- *     -> RBAC again: app_labels and aws_role_arns (allow minus deny, templates expanded)
- *     -> target from Host, AWS endpoints only (or the AWS_ENDPOINT_URL* override)
- *     -> STS AssumeRole (cached) -> drop the client's signature, re-sign with SigV4
- *     -> forward, stream the answer back, one audit event per request
- *
- * Every refusal is an AWS-shaped JSON error, so the user's SDK prints it.
+ *     access   the relayed certificate: an app cert of this cluster, unexpired, for this app;
+ *              RBAC again (app_labels and aws_role_arns, allow minus deny, templates expanded)
+ *     read     origin-form target only; SigV4 scope from Authorization; body, 16 MiB at most
+ *     route    Host must be an AWS endpoint (or an AWS_ENDPOINT_URL* override names the
+ *              destination); at connect time, its addresses must be public (awsEndpoint)
+ *     sign     a key this service handed out in this app session (issuedKeys): sent as signed;
+ *              anything else: the client's signature dropped, re-signed with the session's role
+ *              (STS AssumeRole, cached)
+ *     audit    the event on disk (auditSpool) before anything is sent
+ *     forward  to AWS over keep-alive connections; the answer streamed back, except a
+ *              successful sts:AssumeRole one, read to record the keys it hands out
+ *     audit    the status added to the event
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { TshError } from '../../shared/errors.js';
+import { TshError, isCode } from '../../shared/errors.js';
+import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requestedRoleArn } from '../../shared/aws/assumeRoleCall.js';
 import { sendAwsError } from '../../shared/http/awsError.js';
+import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST } from '../../shared/http/hopByHop.js';
+import { bodyTooLarge, MAX_BODY_BYTES, readBody } from '../../shared/http/readBody.js';
+import { originFormTarget } from '../../shared/http/requestTarget.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
 import { signRequest } from '../../shared/sigv4/signRequest.js';
-import type { Identity } from '../../shared/identity/identity.js';
+import type { ParsedAuthorization } from '../../shared/sigv4/types.js';
+import type { AppRoute, Identity } from '../../shared/identity/identity.js';
 import type { AppConfig } from '../config/teleportConfig.js';
 import type { AccessChecker } from '../auth/accessChecker.js';
-import { resolveAwsTarget } from './awsEndpoint.js';
+import { checkedLookup, resolveAwsTarget, type AwsTarget, type ResolveAll } from './awsEndpoint.js';
 import type { AssumeRoleCache } from './assumeRole.js';
+import type { AuditRecorder } from './auditSpool.js';
+import { IssuedKeys, type IssuedKey } from './issuedKeys.js';
 import type { Logger } from '../logger.js';
-import { CHAINED_ROLE_HEADER } from '../../shared/api/protocol.js';
-
-/** Largest request body the signer accepts. */
-export const MAX_BODY_BYTES = 16 << 20;
 
 /** What the tunnel attaches to each relayed connection. */
 export interface ConnectionContext {
@@ -43,135 +54,249 @@ export interface AwsHandlerDeps {
   checkerFor(identity: Identity): Promise<AccessChecker>;
   /** Temporary credentials for the certificate's IAM role, used to re-sign each request. */
   credentials: AssumeRoleCache;
-  /** Records one audit event per request; the app service sends them to the cluster in batches. */
-  audit(event: string, fields: Record<string, unknown>): void;
+  /** Where each request's audit event goes: on disk before the request is sent (the spool). */
+  audit: AuditRecorder;
   log: Logger;
   clock?: () => Date;
   /** Where AWS_ENDPOINT_URL* overrides are read from; process.env when absent. */
   env?: NodeJS.ProcessEnv;
+  /** How AWS host names are resolved before each new connection (the system resolver when absent). */
+  resolve?: ResolveAll;
 }
 
-/** Headers a chained request keeps: they are its signature. */
+/** The step a request is in; a refusal there is audited with its reason. */
+type Step = 'access' | 'read' | 'route' | 'sign' | 'audit' | 'forward';
+
+/** Who sent a request, once the access step let it in. */
+interface Caller {
+  identity: Identity;
+  app: AppConfig;
+  route: AppRoute;
+}
+
+/** A request read whole: target, SigV4 scope and body. */
+interface ReadRequest {
+  method: string;
+  url: string;
+  path: string;
+  query: string;
+  scope: ParsedAuthorization;
+  body: Buffer;
+}
+
+/** The request as it goes to AWS: headers (with the signature) and the principal AWS will see. */
+interface Outgoing {
+  headers: Record<string, string | string[]>;
+  /** The assumed-role ARN the request acts as. */
+  principal?: string;
+  chained?: IssuedKey;
+}
+
+/** Headers of a request sent as the client signed it (role chaining): they are its signature. */
 const keptWhenChained = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'authorization', 'x-amz-date', 'x-amz-security-token', 'expect']);
+/** Request headers not copied to AWS: one hop's own, and the client's signature (re-signed). */
+const notForwarded = new Set([...HOP_BY_HOP_REQUEST, ...keptWhenChained]);
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /** Builds the HTTP handler for relayed AWS requests. */
 export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const clock = deps.clock ?? (() => new Date());
-  return (req, res) => {
-    void handle(req, res).catch((err) => {
+  const issued = new IssuedKeys(clock);
+  const lookup = checkedLookup(deps.resolve);
+  return (req, res) => void serve(req, res);
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = clock().getTime();
+    const ctx = connectionContexts.get(req.socket);
+    let step: Step = 'access';
+    let request: ReadRequest | undefined;
+    let outgoing: Outgoing | undefined;
+    let uid: string | undefined;
+    try {
+      const caller = await checkAccess(ctx);
+      step = 'read';
+      request = await read(req, res);
+      step = 'route';
+      const target = resolveAwsTarget(req.headers.host, request.scope.service, deps.env);
+      step = 'sign';
+      outgoing = await sign(caller, req, request, target);
+      step = 'audit';
+      uid = await deps.audit.begin(eventName(request.scope), eventFields(req, ctx, request, outgoing));
+      step = 'forward';
+      const upstream = await forward(request, target, outgoing);
+      relay(res, caller, request, upstream, (fields) => deps.audit.complete(uid!, { ...fields, duration_ms: clock().getTime() - started }));
+    } catch (err) {
       if (!(err instanceof TshError)) deps.log.error('APP', `AWS request failed: ${(err as Error)?.stack ?? err}`);
       req.resume();
       sendAwsError(res, err);
-    });
-  };
+      const outcome = { status_code: res.statusCode, reason: reasonFor(step, err), error: err instanceof TshError ? err.message : 'internal error', duration_ms: clock().getTime() - started };
+      if (uid) deps.audit.complete(uid, outcome);
+      // A spool that failed to write has reported the request itself.
+      else if (step !== 'audit') deps.audit.record(eventName(request?.scope), { ...eventFields(req, ctx, request, outgoing), ...outcome });
+    }
+  }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ctx = connectionContexts.get(req.socket);
+  /** The relayed certificate and RBAC, checked again on every request (roles may have changed since login). */
+  async function checkAccess(ctx: ConnectionContext | undefined): Promise<Caller> {
     if (!ctx || ctx.refusal || !ctx.identity?.app) throw ctx?.refusal ?? new TshError('CERTIFICATE', 'an app certificate is required');
     const { identity, app } = ctx;
     const route = identity.app!;
     if (Date.parse(identity.expires) <= clock().getTime()) {
       throw new TshError('SESSION_EXPIRED', 'the app certificate has expired', { hint: 'log in to the app again with `tsh apps login`' });
     }
-    const authz = req.headers.authorization;
-    if (!authz) throw new TshError('CERTIFICATE', 'the request is not signed with SigV4', { hint: 'send AWS requests through `tsh aws` or `tsh proxy aws`' });
-    const scope = parseAuthorization(authz);
-    const target = resolveAwsTarget(req.headers.host, scope.service, deps.env);
-
     const checker = await deps.checkerFor(identity);
     if (!checker.canUseAwsRole(app, route.awsRoleArn)) {
       throw new TshError('ACCESS_DENIED', `access to app "${app.name}" with IAM role ${route.awsRoleArn} is denied for user "${identity.username}"`, {
         hint: 'your roles no longer allow this IAM role on this app; ask an administrator, then run `tsh apps login` again',
       });
     }
-    const chainedRole = typeof req.headers[CHAINED_ROLE_HEADER] === 'string' ? String(req.headers[CHAINED_ROLE_HEADER]) : undefined;
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) throw new TshError('TOO_LARGE', `request body of ${declared} bytes is larger than the ${MAX_BODY_BYTES >> 20} MiB limit`);
-    const body = await readBody(req);
+    return { identity, app, route };
+  }
 
-    // Role chaining: the client signed with temporary credentials that an AssumeRole through this
-    // app returned (its local proxy checked that signature and marks such requests). AWS verifies
-    // that signature itself, so the request goes as signed, Host included, and is not re-signed.
-    const creds = chainedRole ? undefined : await deps.credentials.get(route.awsRoleArn, identity.username, app.awsExternalId);
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const query = q < 0 ? '' : rawUrl.slice(q + 1);
+  /** Target, signature scope and body; nothing else of the request is interpreted. */
+  async function read(req: IncomingMessage, res: ServerResponse): Promise<ReadRequest> {
+    const { path, query } = originFormTarget(req.url);
+    const authz = req.headers.authorization;
+    if (!authz) throw new TshError('CERTIFICATE', 'the request is not signed with SigV4', { hint: 'send AWS requests through `tsh aws` or `tsh proxy aws`' });
+    const scope = parseAuthorization(authz);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      res.shouldKeepAlive = false;
+      throw bodyTooLarge(declared);
+    }
+    return { method: req.method ?? 'GET', url: req.url!, path, query, scope, body: await readBody(req) };
+  }
+
+  /**
+   * The outgoing headers. A request signed with a key this service handed
+   * out in this app session goes as signed (AWS checks that signature);
+   * every other one is re-signed with the session's role, whatever key or
+   * header it came with.
+   */
+  async function sign(caller: Caller, req: IncomingMessage, request: ReadRequest, target: AwsTarget): Promise<Outgoing> {
+    const chained = issued.find(request.scope.accessKeyId, caller.route.sessionId);
     const headers: Record<string, string | string[]> = {};
     // headersDistinct keeps repeated headers apart (req.headers joins them with ", ", which breaks signatures).
+    // Headers named x-tsh-* are dropped: no hop trusts them from a client.
     for (const [name, value] of Object.entries(req.headersDistinct)) {
       if (value === undefined || name.startsWith('x-tsh-')) continue;
-      if (hopByHop.has(name) && !(chainedRole && keptWhenChained.has(name))) continue;
+      if (notForwarded.has(name) && !(chained && keptWhenChained.has(name))) continue;
       headers[name] = value.length === 1 ? value[0] : value;
     }
-    if (!chainedRole) headers.host = target.host;
-    if (body.length || req.method === 'POST' || req.method === 'PUT') headers['content-length'] = String(body.length);
-    if (creds) {
-      const signedHeaders = [...new Set([...scope.signedHeaders.filter((h) => h !== ':authority'), 'host'])].filter((h) => h in headers);
-      Object.assign(headers, await signRequest({ method: req.method ?? 'GET', path, query, headers, body }, creds, { region: scope.region, service: scope.service, signedHeaders }));
-    }
+    if (request.body.length || request.method === 'POST' || request.method === 'PUT') headers['content-length'] = String(request.body.length);
+    if (chained) return { headers, principal: chained.assumedRoleArn ?? chained.roleArn, chained };
 
-    const started = clock();
-    const upstream = (target.protocol === 'http:' ? http : https).request({
-      hostname: target.hostname,
-      port: target.port,
-      method: req.method,
-      path: target.basePath + rawUrl,
-      headers,
-      agent: target.protocol === 'http:' ? httpAgent : httpsAgent,
-      servername: target.protocol === 'https:' ? target.hostname : undefined,
-    });
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const creds = await deps.credentials.get(caller.route.awsRoleArn, caller.identity.username, caller.app.awsExternalId);
+    headers.host = target.host;
+    const { scope } = request;
+    const signedHeaders = [...new Set([...scope.signedHeaders.filter((h) => h !== ':authority'), 'host'])].filter((h) => h in headers);
+    Object.assign(headers, await signRequest({ method: request.method, path: request.path, query: request.query, headers, body: request.body }, creds, { region: scope.region, service: scope.service, signedHeaders }));
+    return { headers, principal: creds.assumedRoleArn };
+  }
+
+  /** Sends the request to AWS; resolves with the response, body unread. */
+  function forward(request: ReadRequest, target: AwsTarget, outgoing: Outgoing): Promise<IncomingMessage> {
+    const plain = target.protocol === 'http:';
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const upstream = (plain ? http : https).request({
+        hostname: target.hostname,
+        port: target.port,
+        method: request.method,
+        path: target.basePath + request.url,
+        headers: outgoing.headers,
+        agent: plain ? httpAgent : httpsAgent,
+        servername: plain ? undefined : target.hostname,
+        // A destination an override names is the operator's; an AWS name is checked by address.
+        lookup: target.override ? undefined : lookup,
+      });
       upstream.on('response', resolve);
-      upstream.on('error', (err) => reject(new TshError('UNAVAILABLE', `cannot reach ${target.host}: ${err.message}`)));
-      upstream.end(body);
+      upstream.on('error', (err) => reject(err instanceof TshError ? err : unreachable(target, err)));
+      upstream.end(request.body);
     });
-    res.writeHead(response.statusCode ?? 502, response.statusMessage, filterResponseHeaders(response.headers));
-    response.pipe(res);
-    res.on('finish', () => {
-      const fields: Record<string, unknown> = {
-        user: identity.username,
-        app_name: app.name,
-        app_uri: app.uri,
-        app_public_addr: route.publicAddr,
-        sid: route.sessionId,
-        aws_service: scope.service,
-        aws_region: scope.region,
-        aws_host: String(req.headers.host ?? ''),
-        aws_assumed_role: creds?.assumedRoleArn ?? chainedRole,
-        aws_role_arn: route.awsRoleArn,
-        method: req.method,
-        path,
-        raw_query: query,
-        status_code: response.statusCode,
-        duration_ms: clock().getTime() - started.getTime(),
-      };
-      if (scope.service === 'dynamodb' || scope.service === 'dax') {
-        fields.target = String(req.headers['x-amz-target'] ?? '');
-        deps.audit('app.session.dynamodb.request', fields);
-      } else deps.audit('app.session.request', fields);
+  }
+
+  /** Streams the answer back; a successful AssumeRole answer is read whole first, to record the keys it hands out. */
+  function relay(res: ServerResponse, caller: Caller, request: ReadRequest, upstream: IncomingMessage, done: (fields: Record<string, unknown>) => void): void {
+    res.once('close', () => {
+      if (!upstream.complete) upstream.destroy();
+      done(res.writableFinished ? { status_code: upstream.statusCode } : { status_code: upstream.statusCode, error: 'the answer was cut off before it was complete' });
     });
+    upstream.on('error', () => res.destroy());
+    const learns =
+      request.scope.service === 'sts' && upstream.statusCode === 200 && request.method === 'POST' && isAssumeRoleCall(request.query, request.body, String(res.req.headers['content-type'] ?? ''));
+    if (!learns) {
+      res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders));
+      upstream.pipe(res);
+      return;
+    }
+    readBody(upstream, MAX_ASSUME_ROLE_ANSWER).then(
+      (body) => {
+        const answer = parseAssumeRoleResponse(body, String(upstream.headers['content-encoding'] ?? ''));
+        if (answer) issued.add(caller.route.sessionId, answer, requestedRoleArn(request.query, request.body));
+        res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders, body.length));
+        res.end(body);
+      },
+      () => res.destroy(),
+    );
   }
 }
 
-function filterResponseHeaders(h: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(h)) {
-    if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') out[k] = v;
-  }
-  return out;
+/** Teleport's event for DynamoDB (and DAX) requests, and the general one for the rest. */
+function eventName(scope: ParsedAuthorization | undefined): string {
+  return scope?.service === 'dynamodb' || scope?.service === 'dax' ? 'app.session.dynamodb.request' : 'app.session.request';
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new TshError('TOO_LARGE', `request body is larger than the ${MAX_BODY_BYTES >> 20} MiB limit`);
-    chunks.push(c as Buffer);
+/** The audit fields known so far of a request (a refused one may stop before its scope or principal is known). */
+function eventFields(req: IncomingMessage, ctx: ConnectionContext | undefined, request: ReadRequest | undefined, outgoing: Outgoing | undefined): Record<string, unknown> {
+  const route = ctx?.identity?.app;
+  const fields: Record<string, unknown> = {
+    user: ctx?.identity?.username,
+    app_name: ctx?.app.name,
+    app_uri: ctx?.app.uri,
+    app_public_addr: route?.publicAddr,
+    sid: route?.sessionId,
+    aws_role_arn: route?.awsRoleArn,
+    aws_assumed_role: outgoing?.principal,
+    aws_service: request?.scope.service,
+    aws_region: request?.scope.region,
+    aws_host: String(req.headers.host ?? ''),
+    method: req.method,
+    path: request?.path ?? originPath(req.url),
+    raw_query: request?.query,
+  };
+  if (request?.scope.service === 'dynamodb' || request?.scope.service === 'dax') fields.target = String(req.headers['x-amz-target'] ?? '');
+  return fields;
+}
+
+/** The path part of a target for the audit of a refused one (whatever its form). */
+function originPath(url: string | undefined): string {
+  return String(url ?? '').split('?')[0].slice(0, 200);
+}
+
+/** Why a request was refused, for the audit: the step it failed in, refined by the error. */
+function reasonFor(step: Step, err: unknown): string {
+  if (isCode(err, 'TOO_LARGE')) return 'body_too_large';
+  switch (step) {
+    case 'access':
+      return 'access_denied';
+    case 'read':
+      return 'bad_request';
+    case 'route':
+      return 'bad_target';
+    case 'sign':
+      return isCode(err, 'BAD_INPUT') ? 'bad_request' : 'sts_failure';
+    case 'audit':
+      return 'audit_unavailable';
+    case 'forward':
+      return isCode(err, 'ACCESS_DENIED') ? 'bad_target' : 'upstream_unreachable';
   }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+/** The error for an AWS endpoint that did not answer, naming it and where its address came from. */
+function unreachable(target: AwsTarget, err: NodeJS.ErrnoException): TshError {
+  const via = target.override ? ` (${target.protocol}//${target.host}, set by ${target.override})` : '';
+  return new TshError('UNAVAILABLE', `the app service could not reach AWS at ${target.awsHost}${via}: ${err.code ?? err.message}`, {
+    hint: 'AWS, or the network between the app service and it, is not answering; retry in a moment',
+  });
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Backend } from '../storage/backend.js';
 import type { AuditEventRecord } from '../../shared/api/types.js';
+import { isCode } from '../../shared/errors.js';
 
 /** Event names and Teleport's codes for them. */
 export const AuditEventCodes: Record<string, string> = {
@@ -33,6 +34,17 @@ export type AuditEvent = AuditEventRecord;
 
 /** Events are kept in the backend for a year. */
 const RETENTION_MS = 365 * 86_400_000;
+/** The uids app services assign (crypto.randomUUID). */
+const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** How far ahead of the auth service's clock an event's own time may be. */
+const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/** The time an event brought, when it is a plausible one (ISO, within the retention, not in the future); else now. */
+function eventTime(value: unknown, now: Date): string {
+  const t = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(t) || t > now.getTime() + MAX_CLOCK_AHEAD_MS || t < now.getTime() - RETENTION_MS) return now.toISOString();
+  return new Date(t).toISOString();
+}
 
 /** The auth service's store of audit events, where every action that must leave a trace ends up; app services in other processes reach it through the `audit.emit` API call. */
 export class AuditLog {
@@ -57,20 +69,57 @@ export class AuditLog {
    * Records several events with one backend transaction and one file
    * append: per-request events from busy app services arrive in batches,
    * and writing them one by one cost more than the requests they describe.
+   *
+   * An event may bring its own `uid` and `time` (app services assign them
+   * when the request happens, in their spool): then it is stored once
+   * however often it arrives, since a batch is sent again whenever its
+   * reply was lost or the app service crashed before noting it. Returns the
+   * events stored by this call.
    */
   async emitMany(events: Array<{ event: string; fields: Record<string, unknown> }>): Promise<AuditEvent[]> {
     if (events.length === 0) return [];
     const now = this.clock();
-    const expires = new Date(now.getTime() + RETENTION_MS);
-    const records = events.map(({ event, fields }): AuditEvent => ({ event, code: AuditEventCodes[event] ?? 'T0000I', uid: randomUUID(), time: now.toISOString(), ...fields }));
-    await this.backend.batch(records.map((r) => ({ op: 'put' as const, key: `/events/${String(now.getTime()).padStart(15, '0')}/${r.uid}`, value: r, expires })));
+    const records = events.map(({ event, fields }): AuditEvent => ({
+      ...fields,
+      event,
+      code: AuditEventCodes[event] ?? 'T0000I',
+      uid: typeof fields.uid === 'string' && UID.test(fields.uid) ? fields.uid : randomUUID(),
+      time: eventTime(fields.time, now),
+    }));
+    const stored = await this.store(records, new Date(now.getTime() + RETENTION_MS));
+    if (stored.length === 0) return stored;
     this.ready ??= mkdir(join(this.file, '..'), { recursive: true, mode: 0o700 });
     await this.ready;
     // Serialise appends so lines never interleave.
-    const lines = records.map((r) => JSON.stringify(r) + '\n').join('');
+    const lines = stored.map((r) => JSON.stringify(r) + '\n').join('');
     this.chain = this.chain.then(() => appendFile(this.file, lines, { mode: 0o600 }));
     await this.chain;
-    return records;
+    return stored;
+  }
+
+  /**
+   * Creates each record's key (time, then uid: sorted by time, unique by
+   * uid) in one transaction; when some already exist (a batch sent again),
+   * creates them one by one and keeps those that were new.
+   */
+  private async store(records: AuditEvent[], expires: Date): Promise<AuditEvent[]> {
+    const key = (r: AuditEvent) => `/events/${String(Date.parse(r.time)).padStart(15, '0')}/${r.uid}`;
+    try {
+      await this.backend.batch(records.map((r) => ({ op: 'create' as const, key: key(r), value: r, expires })));
+      return records;
+    } catch (err) {
+      if (!isCode(err, 'ALREADY_EXISTS')) throw err;
+    }
+    const stored: AuditEvent[] = [];
+    for (const r of records) {
+      try {
+        await this.backend.create(key(r), r, { expires });
+        stored.push(r);
+      } catch (err) {
+        if (!isCode(err, 'ALREADY_EXISTS')) throw err;
+      }
+    }
+    return stored;
   }
 
   /** Events since a time, oldest first, at most `limit`. */

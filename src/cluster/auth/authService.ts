@@ -13,7 +13,6 @@ import { TshError } from '../../shared/errors.js';
 import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
 import { isSignedBy, readCertificate } from '../../shared/pki/readCertificate.js';
 import { identityOf, expectedIssuer, type Identity } from '../../shared/identity/identity.js';
-import type { Role } from '../../shared/resources/types.js';
 import type { Backend } from '../storage/backend.js';
 import type { TeleportConfig } from '../config/teleportConfig.js';
 import { AccessChecker } from './accessChecker.js';
@@ -153,11 +152,6 @@ export class AuthService {
       dnsNames: opts.dnsNames,
       ipAddresses: opts.ipAddresses,
     });
-  }
-
-  /** Role definitions by name, for app services that re-check RBAC on every request. */
-  async rolesByName(names: string[]): Promise<Role[]> {
-    return loadRoles(this.ctx, names);
   }
 
   /** The PEM of the user CA and host CA certificates. */

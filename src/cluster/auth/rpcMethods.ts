@@ -149,7 +149,9 @@ export const rpcMethods: Record<string, Method> = {
     const events = (p.events ?? []) as Array<{ event: string; fields: Record<string, unknown> }>;
     for (const e of events) {
       if (!/^app\.session\.(dynamodb\.)?request$/.test(e.event)) throw new TshError('BAD_INPUT', `app services may not emit "${e.event}"`);
+      if (typeof e.fields !== 'object' || e.fields === null || Array.isArray(e.fields)) throw new TshError('BAD_INPUT', 'an audit event needs an object of fields');
     }
+    // Each event carries the uid its app service gave it, so a batch sent again is stored once (see AuditLog.emitMany).
     await ctx.audit.emitMany(events.map((e) => ({ event: e.event, fields: { ...e.fields, server_id: caller.identity.username } })));
     return {};
   },

@@ -18,6 +18,3 @@ export const TUNNEL_WINDOW = 8 << 20;
 
 /** Tunnel stream header carrying the client's certificate (base64 DER) from the proxy to the app service. */
 export const CLIENT_CERT_HEADER = 'x-tsh-client-cert';
-
-/** Set by the tsh local proxy on requests signed with credentials from a chained AssumeRole (role chaining). */
-export const CHAINED_ROLE_HEADER = 'x-tsh-aws-assumed-role';

@@ -19,6 +19,8 @@ import { listenOnLoopback } from '../../../src/client/localproxy/listenLoopback.
 import { createCertificate } from '../../../src/shared/pki/createCertificate.js';
 import { generateKeyPair } from '../../../src/shared/pki/generateKeyPair.js';
 import { TshError } from '../../../src/shared/errors.js';
+import { signRequest } from '../../../src/shared/sigv4/signRequest.js';
+import { rawExchange, rawRequest, tlsThroughProxy } from '../../helpers/rawHttp.js';
 
 let cluster: FakeAppCluster;
 let th: TestHome;
@@ -184,6 +186,30 @@ describe('refusals: nothing is forwarded', () => {
   });
 });
 
+describe('request targets: origin form only', () => {
+  test('absolute-form, asterisk-form and authority-form targets are refused with a 400 before anything is sent, even when signed', async () => {
+    const host = 'dynamodb.us-east-1.amazonaws.com';
+    for (const [method, target] of [
+      ['POST', `http://127.0.0.1:${cluster.port}/`],
+      ['GET', 'https://169.254.169.254/latest/meta-data/iam/security-credentials/'],
+      ['OPTIONS', '*'],
+      ['CONNECT', '169.254.169.254:80'],
+    ]) {
+      const body = method === 'POST' ? '{}' : '';
+      // Signed with this run's fake keys over the very target sent: only its form is wrong.
+      const headers: Record<string, string> = { host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', 'x-amz-date': 'placeholder' };
+      Object.assign(headers, await signRequest({ method, path: target, query: '', headers, body: Buffer.from(body) }, proxy.fake, { region: 'us-east-1', service: 'dynamodb', signedHeaders: ['content-type', 'host', 'x-amz-date', 'x-amz-target'] }));
+      const before = cluster.requests.length;
+      const res = await rawExchange(await tlsThroughProxy(proxy.url, host, ca), rawRequest(`${method} ${target} HTTP/1.1`, headers, body));
+      assert.equal(res.status, 400, `${method} ${target}: ${res.body}`);
+      const err = JSON.parse(res.body);
+      assert.equal(err.__type, 'ValidationException');
+      assert.match(err.message, /is not a path: AWS API requests name only a path and query/);
+      assert.equal(cluster.requests.length, before, `${method} ${target} was forwarded`);
+    }
+  });
+});
+
 describe('role chaining', () => {
   test('keys that an AssumeRole returned through the proxy are accepted; others are not', async () => {
     const assume = await sendSigned({
@@ -201,7 +227,9 @@ describe('role chaining', () => {
     const before = cluster.requests.length;
     const ok = await sendSigned({ via: via(), ca, creds: chained });
     assert.equal(ok.status, 200, ok.body);
-    assert.equal(cluster.requests[before].headers['x-tsh-aws-assumed-role'], 'arn:aws:iam::123456789012:role/chained');
+    // Sent as signed, unmarked: the app service decides from the key alone whether it handed it out.
+    assert.match(String(cluster.requests[before].headers.authorization), new RegExp(`Credential=${keyId}/`));
+    assert.deepEqual(Object.keys(cluster.requests[before].headers).filter((h) => h.startsWith('x-tsh-')), []);
 
     const wrongToken = await sendSigned({ via: via(), ca, creds: { ...chained, sessionToken: 'other' } });
     assert.equal(wrongToken.status, 403);

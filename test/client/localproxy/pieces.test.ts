@@ -11,7 +11,8 @@ import { excludedByNoProxy, systemProxyFor } from '../../../src/client/localprox
 import { fixNoProxy } from '../../../src/client/aws/childEnv.js';
 import { announceProxy, formatVariable } from '../../../src/client/aws/announceProxy.js';
 import { awsHostForScope } from '../../../src/client/localproxy/scopeHost.js';
-import { AssumedRoleStore, isAssumeRoleCall, parseAssumeRoleResponse, requestedRoleArn } from '../../../src/client/localproxy/assumedRoles.js';
+import { AssumedRoleStore } from '../../../src/client/localproxy/assumedRoles.js';
+import { isAssumeRoleCall, parseAssumeRoleResponse, requestedRoleArn } from '../../../src/shared/aws/assumeRoleCall.js';
 import { isLoopbackAddress } from '../../../src/client/localproxy/listenLoopback.js';
 import { parseAuthorization } from '../../../src/shared/sigv4/parseAuthorization.js';
 import { TshError } from '../../../src/shared/errors.js';

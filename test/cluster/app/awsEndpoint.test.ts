@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveAwsTarget } from '../../../src/cluster/app/awsEndpoint.js';
+import type { LookupAddress } from 'node:dns';
+import { checkedLookup, isForbiddenAddress, resolveAwsTarget, type ResolveAll } from '../../../src/cluster/app/awsEndpoint.js';
 import { isAwsConsoleUri, isAwsHost, shouldIntercept } from '../../../src/shared/aws/endpoints.js';
 
 test('AWS endpoint hosts are recognised, and nothing else is', () => {
@@ -20,13 +21,58 @@ test('AWS console URIs make AWS apps, GovCloud and China included', () => {
 });
 
 test('the target is the Host, unless the SDK endpoint variables override the service', () => {
-  assert.deepEqual(resolveAwsTarget('dynamodb.us-east-1.amazonaws.com', 'dynamodb', {}), { protocol: 'https:', hostname: 'dynamodb.us-east-1.amazonaws.com', port: 443, host: 'dynamodb.us-east-1.amazonaws.com', basePath: '', override: false });
+  assert.deepEqual(resolveAwsTarget('dynamodb.us-east-1.amazonaws.com', 'dynamodb', {}), { protocol: 'https:', hostname: 'dynamodb.us-east-1.amazonaws.com', port: 443, host: 'dynamodb.us-east-1.amazonaws.com', basePath: '', awsHost: 'dynamodb.us-east-1.amazonaws.com' });
   assert.equal(resolveAwsTarget('dynamodb.us-east-1.amazonaws.com:443', 'dynamodb', {}).hostname, 'dynamodb.us-east-1.amazonaws.com');
   const local = resolveAwsTarget('dynamodb.us-east-1.amazonaws.com', 'dynamodb', { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
-  assert.deepEqual([local.protocol, local.hostname, local.port, local.host, local.override], ['http:', '127.0.0.1', 8000, '127.0.0.1:8000', true]);
+  assert.deepEqual([local.protocol, local.hostname, local.port, local.host, local.override, local.awsHost], ['http:', '127.0.0.1', 8000, '127.0.0.1:8000', 'AWS_ENDPOINT_URL_DYNAMODB', 'dynamodb.us-east-1.amazonaws.com']);
   const all = resolveAwsTarget('sts.us-east-1.amazonaws.com', 'sts', { AWS_ENDPOINT_URL: 'https://localstack:4566/' });
-  assert.deepEqual([all.hostname, all.port], ['localstack', 4566]);
-  assert.equal(resolveAwsTarget('sts.us-east-1.amazonaws.com', 'sts', { AWS_ENDPOINT_URL_DYNAMODB: 'http://x:1' }).override, false, 'another service\'s override does not apply');
+  assert.deepEqual([all.hostname, all.port, all.override], ['localstack', 4566, 'AWS_ENDPOINT_URL']);
+  assert.equal(resolveAwsTarget('sts.us-east-1.amazonaws.com', 'sts', { AWS_ENDPOINT_URL_DYNAMODB: 'http://x:1' }).override, undefined, 'another service\'s override does not apply');
   // An override never makes a non-AWS Host acceptable.
   assert.throws(() => resolveAwsTarget('169.254.169.254', 'dynamodb', { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }), (e: any) => e.code === 'ACCESS_DENIED' && /not an AWS endpoint/.test(e.message));
+});
+
+test('addresses that signed requests never reach: loopback, private, CGNAT, link-local, metadata, unspecified, multicast', () => {
+  const refused = ['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '100.64.0.1', '100.127.255.254', '169.254.169.254', '169.254.170.2', '0.0.0.0', '224.0.0.1'];
+  for (const a of refused) assert.equal(isForbiddenAddress(a, 4), true, a);
+  for (const a of ['::1', '::', 'fd00:ec2::254', 'fc00::1', 'fe80::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:169.254.169.254', '::ffff:10.0.0.1']) assert.equal(isForbiddenAddress(a, 6), true, a);
+  // Public addresses, including the neighbours of the refused ranges.
+  for (const a of ['52.94.0.1', '3.5.140.2', '172.32.0.1', '100.128.0.1', '11.0.0.1', '169.255.0.1', '192.169.0.1']) assert.equal(isForbiddenAddress(a, 4), false, a);
+  for (const a of ['2600:1f18::1', '2a05:d018::1', '::ffff:52.94.0.1']) assert.equal(isForbiddenAddress(a, 6), false, a);
+});
+
+/** Runs checkedLookup as a socket would, with `answers` standing in for DNS. */
+function lookUp(answers: Record<string, Array<{ address: string; family: number }>>, host: string, all = true): Promise<{ err?: any; found?: LookupAddress[] | string }> {
+  const calls: string[] = [];
+  const resolve: ResolveAll = async (name) => {
+    calls.push(name);
+    const a = answers[name];
+    if (!a) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    return a;
+  };
+  return new Promise((done) => {
+    checkedLookup(resolve)(host, { all }, (err, found) => {
+      assert.deepEqual(calls, [host], 'one lookup per connection');
+      done(err ? { err } : { found: found as LookupAddress[] | string });
+    });
+  });
+}
+
+test('an AWS name is connected to only at the public addresses it resolved to, checked once', async () => {
+  const dns = {
+    'dynamodb.us-east-1.amazonaws.com': [{ address: '52.94.0.1', family: 4 }, { address: '2600:1f18::1', family: 6 }],
+    'rebind.amazonaws.com': [{ address: '127.0.0.1', family: 4 }],
+    'imds.amazonaws.com': [{ address: '169.254.169.254', family: 4 }],
+    'imds6.amazonaws.com': [{ address: 'fd00:ec2::254', family: 6 }],
+    'mixed.amazonaws.com': [{ address: '52.94.0.1', family: 4 }, { address: '10.0.0.5', family: 4 }],
+  };
+  assert.deepEqual((await lookUp(dns, 'dynamodb.us-east-1.amazonaws.com')).found, dns['dynamodb.us-east-1.amazonaws.com'], 'the checked addresses are the ones connected to');
+  assert.equal((await lookUp(dns, 'dynamodb.us-east-1.amazonaws.com', false)).found, '52.94.0.1');
+  for (const [host, address] of [['rebind.amazonaws.com', '127.0.0.1'], ['imds.amazonaws.com', '169.254.169.254'], ['imds6.amazonaws.com', 'fd00:ec2::254'], ['mixed.amazonaws.com', '10.0.0.5']]) {
+    const { err } = await lookUp(dns, host);
+    assert.equal(err?.code, 'ACCESS_DENIED', host);
+    assert.match(err.message, new RegExp(`"${host}" resolves to ${address}, a loopback, private, link-local or metadata address`));
+  }
+  const { err } = await lookUp(dns, 'nowhere.amazonaws.com');
+  assert.equal(err.code, 'ENOTFOUND', 'a name that does not resolve is a network error, not a refusal');
 });
