@@ -239,9 +239,22 @@ print(json.dumps({'arn': boto3.client('sts', **kw).get_caller_identity()['Arn'],
     child.stderr.on('data', (d) => (err += d));
     assert.equal(await new Promise((r) => child.on('close', r)), 0, err);
     const r = JSON.parse(out);
-    assert.equal(r.arn, `arn:aws:sts::${ACCOUNT}:assumed-role/AuditorRole/alice-audit`);
+    const chained = `arn:aws:sts::${ACCOUNT}:assumed-role/AuditorRole/alice-audit`;
+    assert.equal(r.arn, chained);
     assert.ok(Array.isArray(r.tables));
+    const reached = sandbox.requests.filter((x) => x.callerArn === chained).map((x) => `${x.service} ${x.action} ${x.status}`);
+    assert.deepEqual(reached, ['sts GetCallerIdentity 200', 'dynamodb ListTables 200'], 'AWS saw the chained role');
     await stopProxy(p.child);
+    // The app service audits what it sent as the principal STS named for the chained keys.
+    const deadline = Date.now() + 20_000;
+    let asChained: any[] = [];
+    while (asChained.length < 2 && Date.now() < deadline) {
+      const events = await cluster.tctl(['audit', 'events', '--since', '10m', '-f', 'json']);
+      asChained = (JSON.parse(events.stdout) as any[]).filter((e) => e.aws_assumed_role === chained);
+      if (asChained.length < 2) await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.deepEqual(asChained.map((e) => `${e.aws_service} ${e.target ?? e.path} ${e.status_code}`), ['sts / 200', 'dynamodb DynamoDB_20120810.ListTables 200']);
+    assert.ok(asChained.every((e) => e.user === 'alice' && e.aws_role_arn === ROLE));
   });
 });
 
