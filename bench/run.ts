@@ -10,12 +10,13 @@
  *      three scenarios of a concurrency run side by side in time
  *   2. start-up: tsh version / tsh status vs node -e 0; tsh aws vs aws CLI alone
  *   3. memory: peak RSS (VmHWM) of `tsh proxy aws` after the 128-client runs
+ *   4. the audit spool alone: the wait and CPU it adds to each request, events per fdatasync
  *
  * Progress goes to stderr, the tables to stdout, everything to
  * bench/results.json (git-ignored by bench/.gitignore). See bench/README.md.
  *
  * Options: --reps N (default 3), --quick (1 rep, shorter start-up rounds),
- * --concurrency 1,8,32,128, --no-startup, --no-throughput,
+ * --concurrency 1,8,32,128, --no-startup, --no-throughput, --no-spool,
  * --warmup-ms 2000, --measure-ms 5000, --budget-min 9,
  * --client raw|node (the load generator's HTTP client, see bench/loadgen.mjs),
  * --cpu-prof DIR (V8 CPU profiles of the chain's processes, written when they stop;
@@ -29,11 +30,12 @@ import { join, resolve } from 'node:path';
 import { aggregate, render, targets, type MemoryResult } from './lib/report.js';
 import { bestProbeMs, probeSpeed, runCell, SCENARIOS, type CellResult } from './lib/throughput.js';
 import { measureStartup, type StartupResult } from './lib/startup.js';
+import { measureSpool, renderSpool, type SpoolCell } from './lib/spool.js';
 import { busyCores, disturbance, HZ, statusMb } from './lib/proc.js';
 import { repoRoot, startWorld, type World } from './lib/world.js';
 
 function parseArgs(argv: string[]) {
-  const o = { reps: 3, quick: false, concurrency: [1, 8, 32, 128], startup: true, throughput: true, warmupMs: 2000, measureMs: 5000, budgetMin: 9, cpuProfDir: '', client: 'raw' as 'raw' | 'node' };
+  const o = { reps: 3, quick: false, concurrency: [1, 8, 32, 128], startup: true, throughput: true, spool: true, warmupMs: 2000, measureMs: 5000, budgetMin: 9, cpuProfDir: '', client: 'raw' as 'raw' | 'node' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -42,6 +44,7 @@ function parseArgs(argv: string[]) {
     else if (a === '--concurrency') o.concurrency = next().split(',').map(Number);
     else if (a === '--no-startup') o.startup = false;
     else if (a === '--no-throughput') o.throughput = false;
+    else if (a === '--no-spool') o.spool = false;
     else if (a === '--warmup-ms') o.warmupMs = Number(next());
     else if (a === '--measure-ms') o.measureMs = Number(next());
     else if (a === '--budget-min') o.budgetMin = Number(next());
@@ -120,6 +123,8 @@ async function main(): Promise<void> {
 
   let startup: StartupResult | undefined;
   if (opts.startup) startup = await measureStartup(world, { ...gate, quick: opts.quick });
+  let spool: SpoolCell[] | undefined;
+  if (opts.spool) spool = await measureSpool(world.root, opts.concurrency, opts.quick ? 1000 : 3000, log);
 
   // Slowdowns against the best probe of the whole run (it may have improved after a cell ran).
   for (const c of cells) c.slowdown = c.probeMs / bestProbeMs();
@@ -137,12 +142,12 @@ async function main(): Promise<void> {
     `Max other load in a kept cell: ${Math.max(0, ...cells.map((c) => c.otherCores)).toFixed(2)} cores; speed probe of kept cells: median x${(slow[slow.length >> 1] ?? NaN).toFixed(2)}, worst x${(slow[slow.length - 1] ?? NaN).toFixed(2)}.` +
     (startup ? ` Start-up rounds kept: ${startup.rounds.filter((r) => r.kept).map((r) => `${r.group} ${r.otherCores.toFixed(2)} core x${r.slowdown.toFixed(2)}`).join(', ')}.` : '');
   const total = `Total bench time: ${((Date.now() - t0) / 1000).toFixed(0)} s.`;
-  process.stdout.write(`\n${text}\n\n${noise}\n${total}\n`);
+  process.stdout.write(`\n${text}\n\n${spool ? `${renderSpool(spool)}\n\n` : ''}${noise}\n${total}\n`);
 
   const resultsPath = join(repoRoot, 'bench', 'results.json');
   await writeFile(
     resultsPath,
-    JSON.stringify({ date: new Date().toISOString(), options: opts, environment: env, gate: { ...gate, log: undefined, mayRetry: undefined }, aggregates: aggs, cells, startup, memory, targets: tg, noise, seconds: (Date.now() - t0) / 1000 }, null, 2) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), options: opts, environment: env, gate: { ...gate, log: undefined, mayRetry: undefined }, aggregates: aggs, cells, startup, memory, spool, targets: tg, noise, seconds: (Date.now() - t0) / 1000 }, null, 2) + '\n',
   );
   log(`wrote ${resultsPath}`);
 }
