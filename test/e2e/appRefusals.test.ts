@@ -235,6 +235,23 @@ describe('refusals', () => {
     await assert.rejects(ok.send(new PutItemCommand({ TableName: 'none', Item: { id: { S: 'x' }, blob: { S: 'b'.repeat(17 << 20) } } })), (e: any) => /16 MiB/.test(e.message));
   });
 
+  test('the app service audits its refusals, each with its reason', async () => {
+    const deadline = Date.now() + 20_000;
+    const byReason = new Map<string, any[]>();
+    for (;;) {
+      const r = await cluster.tctl(['audit', 'events', '--since', '10m', '-f', 'json']);
+      byReason.clear();
+      for (const e of JSON.parse(r.stdout) as any[]) if (e.reason) byReason.set(`${e.user} ${e.reason}`, [...(byReason.get(`${e.user} ${e.reason}`) ?? []), e]);
+      if (byReason.has('frank access_denied') && (byReason.get('ivan bad_target')?.length ?? 0) >= 6 && byReason.has('ivan body_too_large')) break;
+      assert.ok(Date.now() < deadline, `refusals audited so far: ${[...byReason.keys()].join(', ')}`);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    assert.match(byReason.get('frank access_denied')![0].error, /is denied for user "frank"/);
+    assert.equal(byReason.get('frank access_denied')![0].status_code, 403);
+    assert.deepEqual(new Set(byReason.get('ivan bad_target')!.map((e) => e.aws_host)), new Set(['169.254.169.254', 'localhost', '10.0.0.1', 'example.com', 'dynamodb.us-east-1.amazonaws.com.evil.test', 'evil.test#.amazonaws.com']));
+    assert.equal(byReason.get('ivan body_too_large')![0].status_code, 413);
+  });
+
   test('an app service may record only per-request events, and a batch with anything else is refused whole', async () => {
     // The agent's own host identity, as it calls audit.emit (it joined with --insecure).
     const host = JSON.parse(await readFile(join(agent.dir, 'data', 'host', 'identity.json'), 'utf8'));

@@ -15,7 +15,7 @@ import type { AwsCredentials } from '../../shared/sigv4/types.js';
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 /** Attempts per AssumeRole, the first included. */
-export const STS_ATTEMPTS = 3;
+const STS_ATTEMPTS = 3;
 /** Error names AWS uses for throttling (STS says `Throttling`; others vary). */
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled', 'RequestThrottledException', 'SlowDown']);
 /** Error codes of a connection that never got an answer. */
@@ -90,7 +90,8 @@ function stsFailure(err: unknown, roleArn: string): TshError {
   const e = err as { name?: string; code?: string; message?: string; $metadata?: { attempts?: number; httpStatusCode?: number } };
   const attempts = e.$metadata?.attempts ?? 1;
   const tries = attempts > 1 ? `, after ${attempts} attempts` : '';
-  const sts = `AWS STS (${process.env.AWS_ENDPOINT_URL_STS || process.env.AWS_ENDPOINT_URL || 'its regional endpoint'})`;
+  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
+  const sts = `AWS STS (${process.env.AWS_ENDPOINT_URL_STS || process.env.AWS_ENDPOINT_URL || `https://sts.${region}.amazonaws.com`})`;
   if (e.name === 'CredentialsProviderError') {
     return new TshError('CONFIG', 'the app service has no AWS credentials to assume roles with', {
       hint: 'give the app service an instance profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_PROFILE',

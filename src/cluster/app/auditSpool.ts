@@ -148,7 +148,6 @@ export class AuditSpool implements AuditRecorder {
 
   /** Ships every complete event now (resolves when done, or when a send failed and was rescheduled). */
   async flush(): Promise<void> {
-    await this.writing;
     if (this.shipTimer) clearTimeout(this.shipTimer);
     this.shipTimer = undefined;
     await this.ship();

@@ -35,7 +35,7 @@ import type { AccessChecker } from '../auth/accessChecker.js';
 import { checkedLookup, resolveAwsTarget, type AwsTarget, type ResolveAll } from './awsEndpoint.js';
 import type { AssumeRoleCache } from './assumeRole.js';
 import type { AuditRecorder } from './auditSpool.js';
-import { IssuedKeys, type IssuedKey } from './issuedKeys.js';
+import { IssuedKeys } from './issuedKeys.js';
 import type { Logger } from '../logger.js';
 
 /** What the tunnel attaches to each relayed connection. */
@@ -89,7 +89,6 @@ interface Outgoing {
   headers: Record<string, string | string[]>;
   /** The assumed-role ARN the request acts as. */
   principal?: string;
-  chained?: IssuedKey;
 }
 
 /** Headers of a request sent as the client signed it (role chaining): they are its signature. */
@@ -185,7 +184,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       headers[name] = value.length === 1 ? value[0] : value;
     }
     if (request.body.length || request.method === 'POST' || request.method === 'PUT') headers['content-length'] = String(request.body.length);
-    if (chained) return { headers, principal: chained.assumedRoleArn ?? chained.roleArn, chained };
+    if (chained) return { headers, principal: chained.assumedRoleArn ?? chained.roleArn };
 
     const creds = await deps.credentials.get(caller.route.awsRoleArn, caller.identity.username, caller.app.awsExternalId);
     headers.host = target.host;
