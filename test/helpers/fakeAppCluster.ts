@@ -246,7 +246,6 @@ export async function makeTestHome(
     awsRoleArns: ['arn:aws:iam::123456789012:role/reader'],
     validUntil: new Date(Date.now() + 86_400_000).toISOString(),
     secretStore: 'file',
-    secretStoreDescription: 'files',
     apps: {},
   };
   const ttl = opts.appCertTtlMs ?? 3_600_000;
