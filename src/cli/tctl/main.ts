@@ -1,6 +1,6 @@
 /** tctl: cluster administration. The tree is in program.ts; commands load when they run. */
 import { processContext } from '../cliContext.js';
-import { prepareProcess } from '../processSetup.js';
+import { prepareProcess } from '../../shared/processSetup.js';
 import { run } from '../run.js';
 import { buildTctl } from './program.js';
 

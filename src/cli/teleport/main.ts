@@ -1,6 +1,6 @@
 /** teleport: the cluster's services. */
 import { processContext } from '../cliContext.js';
-import { prepareProcess } from '../processSetup.js';
+import { prepareProcess } from '../../shared/processSetup.js';
 import { run } from '../run.js';
 import { buildTeleport } from './program.js';
 

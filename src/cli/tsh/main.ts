@@ -3,7 +3,7 @@
  * each command's code is in commands/<name>.ts, loaded when it runs.
  */
 import { processContext } from '../cliContext.js';
-import { prepareProcess } from '../processSetup.js';
+import { prepareProcess } from '../../shared/processSetup.js';
 import { run } from '../run.js';
 import { buildTsh } from './program.js';
 

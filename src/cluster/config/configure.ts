@@ -95,6 +95,11 @@ export function configureYaml(o: ConfigureOptions): string {
   }
   const text = lines.join('\n') + '\n';
   // The same checks as `teleport start -c`, so a wrong value is refused here, naming it.
-  withDefaults(parseTeleportConfig(text, 'the generated config'));
+  try {
+    withDefaults(parseTeleportConfig(text, 'generated'));
+  } catch (err) {
+    if (!(err instanceof TshError)) throw err;
+    throw new TshError('USAGE', `these flags make a config that would not start: ${err.message.replace(/^generated(:\d+)?: /, '')}`, { hint: err.hint });
+  }
   return text;
 }
