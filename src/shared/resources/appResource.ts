@@ -48,7 +48,8 @@ export function appResource(app: AppFacts): AppResource {
   if (isAwsConsoleUri(app.uri)) {
     spec.cloud = 'AWS';
     const region = consoleRegion(app.uri);
-    spec.aws = { ...(app.awsExternalId ? { external_id: app.awsExternalId } : {}), ...(region ? { region } : {}) };
+    // Left out when empty, as Teleport does.
+    if (app.awsExternalId || region) spec.aws = { ...(app.awsExternalId ? { external_id: app.awsExternalId } : {}), ...(region ? { region } : {}) };
   }
   return { kind: 'app', version: 'v3', metadata: { name: app.name, description: app.description ?? '', labels: app.labels ?? {} }, spec };
 }
