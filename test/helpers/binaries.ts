@@ -53,6 +53,8 @@ export function runProgram(command: string, args: string[], opts: { env: NodeJS.
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
+    // A program that exits before reading its input (at once, on a usage error) closes the pipe: not an error here.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
