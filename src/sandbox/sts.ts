@@ -42,11 +42,13 @@ export async function startSts(opts: {
   clock: () => Date;
   log: LogRequest;
   throttle: StsThrottle;
+  /** Default 0: a free one. */
+  port?: number;
 }): Promise<{ endpoint: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     void handle(req, res, opts);
   });
-  const endpoint = await listenLocal(server);
+  const endpoint = await listenLocal(server, opts.port);
   return { endpoint, close: () => closeServer(server) };
 }
 

@@ -146,6 +146,11 @@ export class AuditSpool implements AuditRecorder {
     this.markReady(this.add(event, fields, true));
   }
 
+  /** Events recorded and not yet accepted by the auth service (the tsh_aws_audit_backlog gauge). */
+  get backlog(): number {
+    return this.entries.size;
+  }
+
   /** Ships every complete event now (resolves when done, or when a send failed and was rescheduled). */
   async flush(): Promise<void> {
     if (this.shipTimer) clearTimeout(this.shipTimer);

@@ -37,6 +37,8 @@ import type { AssumeRoleCache } from './assumeRole.js';
 import type { AuditRecorder } from './auditSpool.js';
 import { IssuedKeys } from './issuedKeys.js';
 import type { Logger } from '../logger.js';
+import { metrics, startTimer } from '../diag/metrics.js';
+import { requestAction } from '../../shared/aws/requestAction.js';
 
 /** What the tunnel attaches to each relayed connection. */
 export interface ConnectionContext {
@@ -107,6 +109,10 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = clock().getTime();
+    // What the metrics count each request by, filled in as the steps learn it; refusals included.
+    const facts = { service: 'unknown', action: req.method ?? 'GET' };
+    const elapsed = startTimer();
+    res.once('finish', () => metrics.awsRequest(facts.service, facts.action, res.statusCode, elapsed()));
     const ctx = connectionContexts.get(req.socket);
     let step: Step = 'access';
     let request: ReadRequest | undefined;
@@ -116,6 +122,8 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       const caller = await checkAccess(ctx);
       step = 'read';
       request = await read(req, res);
+      facts.service = request.scope.service;
+      facts.action = requestAction({ method: request.method, target: req.headers['x-amz-target'] as string | undefined, query: request.query, contentType: req.headers['content-type'], body: request.body });
       step = 'route';
       const target = resolveAwsTarget(req.headers.host, request.scope.service, deps.env);
       step = 'sign';
@@ -197,6 +205,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
   /** Sends the request to AWS; resolves with the response, body unread. */
   function forward(request: ReadRequest, target: AwsTarget, outgoing: Outgoing): Promise<IncomingMessage> {
     const plain = target.protocol === 'http:';
+    const upstreamElapsed = startTimer();
     return new Promise<IncomingMessage>((resolve, reject) => {
       const upstream = (plain ? http : https).request({
         hostname: target.hostname,
@@ -209,7 +218,10 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
         // A destination an override names is the operator's; an AWS name is checked by address.
         lookup: target.override ? undefined : lookup,
       });
-      upstream.on('response', resolve);
+      upstream.on('response', (response) => {
+        metrics.awsUpstream(request.scope.service, upstreamElapsed());
+        resolve(response);
+      });
       upstream.on('error', (err) => reject(err instanceof TshError ? err : unreachable(target, err)));
       upstream.end(request.body);
     });
