@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startCluster, addUser, userEnv, tshLogin, webApi, type TestCluster } from '../helpers/cluster.js';
 import { runBin, runShell, cleanEnv } from '../helpers/binaries.js';
 import { totpCode } from '../../src/shared/totp.js';
+import { generateKeyPair } from '../../src/shared/pki/generateKeyPair.js';
 
 const password = 'correct horse battery staple';
 let cluster: TestCluster;
@@ -89,6 +90,34 @@ describe('tsh login', () => {
     assert.match(right.stderr, /tctl users reset locky/);
     const ls = await cluster.tctl(['users', 'ls']);
     assert.match(ls.stdout, /locky\s+access\s+locked until/);
+  });
+
+  test('20 parallel wrong passwords lock the account, and an unknown name gets the same answers', async () => {
+    await addUser(cluster, 'swarm', ['access'], password);
+    const { publicKey } = await generateKeyPair();
+    const attempt = (user: string, pw: string) => webApi(cluster.proxyAddr, 'POST', '/v1/webapi/login', { user, password: pw, public_key: publicKey });
+    const burst = async (user: string) => {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => attempt(user, 'wrong password!!')));
+      const codes = answers.map((a) => a.body.error?.code).sort();
+      return { codes, locked: answers.find((a) => a.body.error?.code === 'LOCKED')!.body.error };
+    };
+    const known = await burst('swarm');
+    // Every attempt is counted before its password is checked: four are judged, the fifth locks, the rest are refused.
+    assert.deepEqual(known.codes, [...Array(4).fill('BAD_CREDENTIALS'), ...Array(16).fill('LOCKED')]);
+    const right = await attempt('swarm', password);
+    assert.equal(right.status, 423, 'the right password is refused while locked');
+    assert.match(right.body.error.message, /^user "swarm" is locked until \d\d:\d\d UTC after 5 failed login attempts$/);
+    assert.match(right.body.error.hint, /tctl users reset swarm/);
+
+    const unknown = await burst('no-such-user');
+    assert.deepEqual(unknown.codes, known.codes, 'an unknown name is answered exactly like a user');
+    assert.equal(unknown.locked.message, known.locked.message.replace('swarm', 'no-such-user'));
+    assert.equal(unknown.locked.hint, known.locked.hint.replace('swarm', 'no-such-user'));
+
+    const ls = await cluster.tctl(['users', 'ls']);
+    assert.match(ls.stdout, /swarm\s+access\s+locked until/);
+    assert.equal((await cluster.tctl(['users', 'reset', 'swarm'])).code, 0);
+    assert.doesNotMatch((await cluster.tctl(['users', 'ls'])).stdout, /swarm\s+access\s+locked/, 'a reset clears the lockout');
   });
 
   test('not logged in, and an expired session, say what to do', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Backend } from '../storage/backend.js';
 import type { AuditLog } from './auditLog.js';
 import type { CaType, CertAuthority } from './certAuthorities.js';
@@ -28,9 +29,6 @@ export interface StoredUser {
   totpSecret?: string;
   /** Last TOTP step used, so a code works once. */
   totpLastCounter?: number;
-  /** Times of recent failed logins (ms), for the lockout. */
-  failedLogins?: number[];
-  lockedUntil?: string;
 }
 
 /** Who is calling the cluster API, and what their roles allow. */
@@ -53,6 +51,8 @@ export const keys = {
   appSession: (id: string) => `/appsessions/${id}`,
   appServer: (app: string, hostId: string) => `/appservers/${app}/${hostId}`,
   appServers: '/appservers/',
+  /** The login lockout's counter (see loginAttempts): a hash of the name, so any string a client sends makes a key of the same small size. */
+  loginAttempts: (user: string) => `/loginattempts/${createHash('sha256').update(user).digest('hex')}`,
 };
 
 /** The user as the `kind: user` resource administrators read and write. */

@@ -79,9 +79,10 @@ export async function resetUser(ctx: AuthContext, name: string, by: string): Pro
   const u = await getUser(ctx, name);
   delete u.passwordHash;
   delete u.totpSecret;
-  delete u.lockedUntil;
-  u.failedLogins = [];
-  await ctx.backend.put(keys.user(name), u);
+  await ctx.backend.batch([
+    { op: 'put', key: keys.user(name), value: u },
+    { op: 'delete', key: keys.loginAttempts(name) },
+  ]);
   await ctx.audit.emit('user.update', { user: by, name, change: 'reset' });
   return createResetToken(ctx, name, 'reset');
 }
@@ -111,11 +112,10 @@ export async function completeResetToken(ctx: AuthContext, opts: { token: string
   user.passwordHash = await hashPassword(opts.password);
   user.totpSecret = rt.totpSecret;
   user.totpLastCounter = counter;
-  user.failedLogins = [];
-  delete user.lockedUntil;
   await ctx.backend.batch([
     { op: 'put', key: keys.user(user.name), value: user },
     { op: 'delete', key: keys.resetToken(opts.token) },
+    { op: 'delete', key: keys.loginAttempts(user.name) },
   ]);
   await ctx.audit.emit('user.password_change', { user: user.name });
   return { user: user.name };
