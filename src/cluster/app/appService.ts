@@ -123,6 +123,16 @@ export class AppService {
       connectionContexts.set(socket, verifyClient(identity, apps.get(appName)!, certDer, opts.clock));
       server.emit('connection', socket);
     };
+    const beat = async () => {
+      const servers = [...apps.values()].map((app) => ({ hostId: identity.hostId, hostname: config.nodeName, version: VERSION, app: appSpec(app) }));
+      try {
+        if (opts.localAuth) {
+          await opts.localAuth.call('appServers.heartbeat', await opts.localAuth.callerFor(identityOf(readCertificate(identity.cert))), { servers });
+        } else await api!.rpc('appServers.heartbeat', { servers });
+      } catch (err) {
+        log.warn('APP', `heartbeat failed: ${(err as Error).message}`);
+      }
+    };
     let tunnel: TunnelAgent | undefined;
     if (opts.localProxy) {
       for (const name of apps.keys()) opts.localProxy.addLocal([name], (socket, certDer) => accept(socket, name, certDer));
@@ -138,6 +148,8 @@ export class AppService {
       hostId: identity.hostId,
       apps: [...apps.keys()],
       log,
+      // The proxy drops an agent from the listing when its tunnel closes: announce the apps again at once when it is back.
+      onUp: beat,
       onAppStream(appName: string, stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
         stream.respond({ ':status': 200 });
         accept(new StreamSocket(stream), appName, Buffer.from(String(headers[CLIENT_CERT_HEADER] ?? ''), 'base64'));
@@ -146,18 +158,9 @@ export class AppService {
       tunnel.start();
     }
     const svc = new AppService(identity.hostId, tunnel, api, audit, server);
-    const beat = async () => {
-      const servers = [...apps.values()].map((app) => ({ hostId: identity.hostId, hostname: config.nodeName, version: VERSION, app: appSpec(app) }));
-      try {
-        if (opts.localAuth) {
-          await opts.localAuth.call('appServers.heartbeat', await opts.localAuth.callerFor(identityOf(readCertificate(identity.cert))), { servers });
-        } else await api!.rpc('appServers.heartbeat', { servers });
-      } catch (err) {
-        log.warn('APP', `heartbeat failed: ${(err as Error).message}`);
-      }
-    };
-    await beat();
-    svc.heartbeat = setInterval(() => void beat(), opts.heartbeatMs ?? HEARTBEAT_MS);
+    // An agent whose tunnel is down is not announced: nobody could reach its apps.
+    if (!tunnel) await beat();
+    svc.heartbeat = setInterval(() => void (tunnel && !tunnel.up ? undefined : beat()), opts.heartbeatMs ?? HEARTBEAT_MS);
     svc.heartbeat.unref();
     log.info('APP', `App service ${identity.hostId} serving ${[...apps.keys()].join(', ')} through ${opts.proxyServer}`);
     return svc;

@@ -4,8 +4,14 @@
  * It dials the proxy with its host certificate and ALPN tsh-tunnel-v1, then
  * runs an HTTP/2 *server* on that outbound socket: the proxy opens streams
  * to it. It pings the proxy, and on any loss reconnects with backoff
- * (100 ms doubling to 5 s, with jitter), so a restarted proxy or a broken
- * link heals by itself.
+ * (100 ms doubling to {@link MAX_RETRY_MS}, jittered) for as long as the
+ * process runs, so a restarted proxy or a broken link heals by itself:
+ *
+ *   tunnel up ... lost (WARN, once) -> dial, dial, ... (at most ~1 s apart)
+ *     -> proxy back: TLS, /hello, /registered -> onUp (heartbeat) -> "up again after N s" (INFO)
+ *
+ * The retry timer is what keeps an app service's process alive while its
+ * proxy is away: nothing else is running then.
  */
 import tls from 'node:tls';
 import http2 from 'node:http2';
@@ -14,6 +20,13 @@ import { keepTunnelAlive } from '../tunnelKeepAlive.js';
 import { ALPN, TUNNEL_WINDOW } from '../../shared/api/protocol.js';
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
+const FIRST_RETRY_MS = 100;
+/**
+ * The longest wait between two dials. A proxy that comes back is dialled
+ * within this (plus a handshake), which keeps the promise that an app
+ * service is served again within 2 s of its proxy's return.
+ */
+export const MAX_RETRY_MS = 1_000;
 
 /** Where the tunnel goes, with which credentials, and what the app service does with each stream the proxy opens. */
 export interface TunnelAgentOptions {
@@ -33,6 +46,8 @@ export interface TunnelAgentOptions {
   /** App names this agent serves; streams for any other app get 404. */
   apps: string[];
   log: Logger;
+  /** Runs each time the proxy registers the tunnel, before it is reported up (the app service heartbeats here). */
+  onUp?(): Promise<void>;
   /** A stream for an app (path /app/<name>), with its headers. */
   onAppStream(app: string, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void;
 }
@@ -42,9 +57,13 @@ export class TunnelAgent {
   private session?: http2.ServerHttp2Session;
   private socket?: tls.TLSSocket;
   private closed = false;
-  private delay = 100;
+  private delay = FIRST_RETRY_MS;
   private retry?: NodeJS.Timeout;
   private connectedOnce = false;
+  private registered = false;
+  /** Since when the proxy has been unreachable (for the "up again" line), and whether that was said. */
+  private outage?: { since: number; attempts: number; logged: boolean };
+  private lastError?: string;
   /** Resolves once the first tunnel is up. */
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
@@ -73,9 +92,10 @@ export class TunnelAgent {
     this.socket = socket;
     socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy(new Error('handshake timed out')));
     socket.on('error', (err) => {
+      this.lastError = (err as NodeJS.ErrnoException).code ?? err.message;
       if (!this.closed) o.log.debug('APP', `tunnel to ${o.host}:${o.port}: ${err.message}`);
     });
-    socket.on('close', () => this.scheduleReconnect());
+    socket.on('close', () => this.lost());
     socket.once('secureConnect', () => {
       socket.setTimeout(0);
       socket.setNoDelay(true);
@@ -96,8 +116,12 @@ export class TunnelAgent {
       });
       session.on('stream', (stream, headers) => this.onStream(stream, headers));
       keepTunnelAlive(session);
-      this.delay = 100;
     });
+  }
+
+  /** True while the proxy routes to this agent. */
+  get up(): boolean {
+    return this.registered;
   }
 
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
@@ -112,11 +136,7 @@ export class TunnelAgent {
       // The proxy routes to us from now on: only now is the tunnel "up" for users.
       stream.respond({ ':status': 204 });
       stream.end();
-      const o = this.opts;
-      if (!this.connectedOnce) o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up, serving ${o.apps.join(', ')}`);
-      else o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up again`);
-      this.connectedOnce = true;
-      this.resolveReady();
+      void this.registeredNow();
       return;
     }
     const m = /^\/app\/([^/]+)$/.exec(path);
@@ -131,15 +151,40 @@ export class TunnelAgent {
     stream.end();
   }
 
-  private scheduleReconnect(): void {
+  private async registeredNow(): Promise<void> {
+    const o = this.opts;
+    this.registered = true;
+    this.delay = FIRST_RETRY_MS;
+    await o.onUp?.();
+    const where = `${o.host}:${o.port}`;
+    if (!this.connectedOnce) o.log.info('APP', `tunnel to the proxy at ${where} is up, serving ${o.apps.join(', ')}`);
+    else if (this.outage) o.log.info('APP', `tunnel to the proxy at ${where} is up again after ${((Date.now() - this.outage.since) / 1000).toFixed(1)} s (${this.outage.attempts} attempts)`);
+    else o.log.info('APP', `tunnel to the proxy at ${where} is up again`);
+    this.connectedOnce = true;
+    this.outage = undefined;
+    this.resolveReady();
+  }
+
+  /** The socket closed: say so once per outage, and dial again after a jittered wait. */
+  private lost(): void {
     if (this.closed || this.retry) return;
-    const wait = this.delay * (0.75 + Math.random() * 0.5);
-    this.delay = Math.min(this.delay * 2, 5_000);
+    const o = this.opts;
+    const wasUp = this.registered;
+    this.registered = false;
+    this.outage ??= { since: Date.now(), attempts: 0, logged: false };
+    if (!this.outage.logged) {
+      const why = this.lastError ?? 'connection closed';
+      o.log.warn('APP', wasUp ? `lost the tunnel to the proxy at ${o.host}:${o.port} (${why}); reconnecting until it is back` : `cannot reach the proxy at ${o.host}:${o.port} (${why}); retrying until it answers`);
+      this.outage.logged = true;
+    }
+    this.lastError = undefined;
+    const wait = this.delay * (0.5 + Math.random() * 0.5);
+    this.delay = Math.min(this.delay * 2, MAX_RETRY_MS);
     this.retry = setTimeout(() => {
       this.retry = undefined;
+      this.outage!.attempts++;
       this.connect();
     }, wait);
-    this.retry.unref();
   }
 
   close(): void {

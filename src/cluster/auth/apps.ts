@@ -44,6 +44,15 @@ export async function heartbeatApps(ctx: AuthContext, caller: Caller, servers: A
   }
 }
 
+/**
+ * Takes an agent's apps out of the listing at once, when the proxy saw its
+ * last tunnel close (rather than after {@link APP_SERVER_TTL_MS}); it
+ * announces them again when it is back.
+ */
+export async function dropAppServers(ctx: AuthContext, hostId: string, apps: string[]): Promise<void> {
+  await ctx.backend.batch(apps.map((app) => ({ op: 'delete' as const, key: keys.appServer(app, hostId) })));
+}
+
 /** Every live app server (one row per app and agent). */
 export async function listAppServers(ctx: AuthContext): Promise<AppServer[]> {
   return (await ctx.backend.getRange<AppServer>(keys.appServers)).map((i) => i.value);

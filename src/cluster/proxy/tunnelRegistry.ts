@@ -9,13 +9,15 @@
  *
  * The agent's host id must match its certificate; the registry keeps the
  * live sessions per app and pings them so a half-open tunnel is dropped
- * within seconds.
+ * within seconds. When an agent's last tunnel closes, its apps leave the
+ * listing (`tctl apps ls`, `tsh apps ls`) at once.
  */
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import { readCertificate, isSignedBy } from '../../shared/pki/readCertificate.js';
 import { identityOf } from '../../shared/identity/identity.js';
 import type { AuthService } from '../auth/authService.js';
+import { dropAppServers } from '../auth/apps.js';
 import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
 import { TUNNEL_WINDOW } from '../../shared/api/protocol.js';
@@ -35,6 +37,7 @@ export class TunnelRegistry {
   private readonly local = new Map<string, LocalAppHandler>();
   private readonly all = new Set<Tunnel>();
   private next = 0;
+  private closing = false;
 
   constructor(
     private readonly auth: AuthService,
@@ -87,7 +90,10 @@ export class TunnelRegistry {
       keepTunnelAlive(session);
       session.on('close', () => {
         this.remove(tunnel);
-        this.log.info('PROXY', `app service ${hostId} tunnel closed`);
+        if (this.closing) return;
+        if ([...this.all].some((t) => t.hostId === hostId)) return this.log.info('PROXY', `app service ${hostId}: one of its tunnels closed`);
+        this.log.info('PROXY', `app service ${hostId} tunnel closed; its apps leave the listing until it is back`);
+        void this.unlist(tunnel);
       });
     });
   }
@@ -118,8 +124,16 @@ export class TunnelRegistry {
     return [...new Set([...this.local.keys(), ...[...this.byApp.entries()].filter(([, l]) => l.length > 0).map(([a]) => a)])];
   }
 
-  closeAll(): void {
-    for (const t of this.all) t.session.destroy();
+  /** Closes every tunnel (the proxy is stopping) and takes their agents' apps out of the listing first. */
+  async closeAll(): Promise<void> {
+    this.closing = true;
+    const tunnels = [...this.all];
+    await Promise.all(tunnels.map((t) => this.unlist(t)));
+    for (const t of tunnels) t.session.destroy();
+  }
+
+  private async unlist(t: Tunnel): Promise<void> {
+    await dropAppServers(this.auth.ctx, t.hostId, t.apps).catch((err) => this.log.warn('PROXY', `could not take the apps of ${t.hostId} out of the listing: ${(err as Error).message}`));
   }
 
   private add(t: Tunnel): void {
