@@ -5,7 +5,7 @@
  *   first start:  token --POST /v1/webapi/join--> proxy --> host certificate
  *                 (the proxy verified by teleport.ca_pin, trusted roots, or --insecure)
  *   every start:  identity from <data_dir>/host/identity.json (0600): no new token needed
- *                 tunnel  --TLS tsh-tunnel-v1--> proxy      (outbound only)
+ *                 tunnel  --TLS tsh-tunnel-v1--> proxy      (outbound only; locks come back down it)
  *                 heartbeats and audit events --cluster API--> proxy
  */
 import http from 'node:http';
@@ -28,6 +28,8 @@ import type { TeleportConfig, AppConfig } from '../config/teleportConfig.js';
 import type { AuthService } from '../auth/authService.js';
 import { writeSecure } from '../auth/authService.js';
 import { AccessChecker } from '../auth/accessChecker.js';
+import { findLock, lockError, type Lock } from '../auth/locks.js';
+import { lockTarget } from '../../shared/resources/lockTarget.js';
 import type { Logger } from '../logger.js';
 import { TunnelAgent } from './tunnelAgent.js';
 import { StreamSocket } from './streamSocket.js';
@@ -110,8 +112,15 @@ export class AppService {
       checkers.set(id, { roles, checker });
       return checker;
     };
+    // The locks in force: the auth service's own view in its process, else the set the proxy pushes down the tunnel.
+    let pushedLocks: Lock[] = [];
+    const lockedOut = (id: Identity) => {
+      const lock = opts.localAuth ? opts.localAuth.ctx.locks.lockFor(id) : findLock(pushedLocks, id, (opts.clock ?? (() => new Date()))());
+      return lock && lockError(lock);
+    };
     const handler = createAwsHandler({
       checkerFor,
+      lockedOut,
       credentials: new AssumeRoleCache(opts.clock),
       audit: (event, fields) => audit.add(event, fields),
       log,
@@ -150,6 +159,11 @@ export class AppService {
       log,
       // The proxy drops an agent from the listing when its tunnel closes: announce the apps again at once when it is back.
       onUp: beat,
+      onLocks(locks) {
+        const said = (l: Lock[]) => l.map(lockTarget).join(', ');
+        if (said(locks) !== said(pushedLocks)) log.info('APP', locks.length ? `locks in force here: ${said(locks)}` : 'no locks in force here');
+        pushedLocks = locks;
+      },
       onAppStream(appName: string, stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
         stream.respond({ ':status': 200 });
         accept(new StreamSocket(stream), appName, Buffer.from(String(headers[CLIENT_CERT_HEADER] ?? ''), 'base64'));

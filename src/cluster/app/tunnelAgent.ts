@@ -17,7 +17,8 @@ import tls from 'node:tls';
 import http2 from 'node:http2';
 import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
-import { ALPN, TUNNEL_WINDOW } from '../../shared/api/protocol.js';
+import { ALPN, TUNNEL_PATH, TUNNEL_WINDOW } from '../../shared/api/protocol.js';
+import type { Lock } from '../../shared/resources/types.js';
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 const FIRST_RETRY_MS = 100;
@@ -48,6 +49,8 @@ export interface TunnelAgentOptions {
   log: Logger;
   /** Runs each time the proxy registers the tunnel, before it is reported up (the app service heartbeats here). */
   onUp?(): Promise<void>;
+  /** The locks in force, as the proxy sends them (on registration and on every change). */
+  onLocks?(locks: Lock[]): void;
   /** A stream for an app (path /app/<name>), with its headers. */
   onAppStream(app: string, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void;
 }
@@ -127,12 +130,16 @@ export class TunnelAgent {
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     stream.on('error', () => {});
     const path = String(headers[':path'] ?? '');
-    if (path === '/hello') {
+    if (path === TUNNEL_PATH.hello) {
       stream.respond({ ':status': 200, 'content-type': 'application/json' });
       stream.end(JSON.stringify({ hostId: this.opts.hostId, apps: this.opts.apps }));
       return;
     }
-    if (path === '/registered') {
+    if (path === TUNNEL_PATH.locks) {
+      this.readLocks(stream);
+      return;
+    }
+    if (path === TUNNEL_PATH.registered) {
       // The proxy routes to us from now on: only now is the tunnel "up" for users.
       stream.respond({ ':status': 204 });
       stream.end();
@@ -149,6 +156,25 @@ export class TunnelAgent {
     }
     stream.respond({ ':status': 404 });
     stream.end();
+  }
+
+  private readLocks(stream: http2.ServerHttp2Stream): void {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => {
+      let locks: Lock[];
+      try {
+        locks = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { locks: Lock[] }).locks;
+        if (!Array.isArray(locks)) throw new Error('no list of locks');
+      } catch (err) {
+        this.opts.log.warn('APP', `the proxy sent unreadable locks: ${(err as Error).message}`);
+        stream.respond({ ':status': 400 });
+        return void stream.end();
+      }
+      this.opts.onLocks?.(locks);
+      stream.respond({ ':status': 204 });
+      stream.end();
+    });
   }
 
   private async registeredNow(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Password (+ one-time code) login: checks the credentials, applies the
- * lockout, and signs a user certificate for the public key the client sent.
+ * lockout and any `tctl lock` on the user or their roles, and signs a user
+ * certificate for the public key the client sent.
  * The private key never leaves the client.
  */
 import { createPublicKey } from 'node:crypto';
@@ -12,6 +13,7 @@ import type { BatchOp } from '../storage/backend.js';
 import { verifyPassword } from './passwords.js';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS, countAttempt, isLockedOut, lockIfLimitReached, lockedOutError } from './loginAttempts.js';
 import { AccessChecker } from './accessChecker.js';
+import { lockError } from './locks.js';
 import { issueCertificate } from './certAuthorities.js';
 
 /** Default login certificate lifetime, as in Teleport. */
@@ -69,6 +71,11 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
   const ops: BatchOp[] = [{ op: 'delete', key: keys.loginAttempts(name) }];
   if (counter !== undefined) ops.push({ op: 'put', key: keys.user(user.name), value: { ...user, totpLastCounter: counter } });
   await ctx.backend.batch(ops);
+  const lock = ctx.locks.lockFor({ username: user.name, roles: user.roles });
+  if (lock) {
+    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', error: 'locked', lock: lock.metadata.name });
+    throw lockError(lock);
+  }
 
   const roles = await loadRoles(ctx, user.roles);
   const checker = new AccessChecker(roles, user.traits);

@@ -13,6 +13,7 @@ import { addToken } from './tokens.js';
 import { createAppSession, deleteAppSession, heartbeatApps, listAppServers, listApps, renewAppCert, type AppServer } from './apps.js';
 import { RESET_TOKEN_TTL_MS } from './users.js';
 import { lockedUntil } from './loginAttempts.js';
+import { createLock } from './locks.js';
 
 type Method = (ctx: AuthContext, caller: Caller, params: Record<string, any>) => Promise<unknown>;
 
@@ -115,6 +116,17 @@ export const rpcMethods: Record<string, Method> = {
     requireUserOrAdmin(caller);
     await deleteResource(ctx, caller, 'token', str(p.token, 'token'));
     return {};
+  },
+
+  async 'locks.create'(ctx, caller, p) {
+    requireUserOrAdmin(caller);
+    requireRule(caller, 'lock', 'create');
+    const opt = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+    return createLock(ctx, caller.identity.username, { user: opt(p.user), role: opt(p.role), message: opt(p.message), ttl: opt(p.ttl), expires: opt(p.expires) });
+  },
+  async 'locks.list'(ctx, caller) {
+    requireUserOrAdmin(caller);
+    return getResources(ctx, caller, 'lock');
   },
 
   async 'apps.list'(ctx, caller) {

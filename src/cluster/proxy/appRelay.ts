@@ -3,14 +3,16 @@
  *
  * A connection that negotiated ALPN tsh-app-v1 is authorised once: its
  * client certificate must be an app certificate signed by this cluster's
- * user CA, and its app session must still exist and belong to the same user.
+ * user CA, its app session must still exist and belong to the same user, and
+ * no lock may be in force against it.
  * Then its bytes are relayed, unparsed, over one HTTP/2 stream through the
  * tunnel of an agent serving the app; the agent reads the HTTP requests and
  * checks the certificate again itself (the proxy passes the certificate, not
  * a claim about it). Per-request work stays out of the proxy.
  *
- * The connection is closed when the session ends (`tsh apps logout`), when
- * the certificate expires, or when the tunnel goes away; a request caught in
+ * The connection is closed when the session ends (`tsh apps logout`, `tctl
+ * users rm`), when a lock comes into force against its user or a role of its
+ * certificate, when the certificate expires, or when the tunnel goes away; a request caught in
  * flight then is answered with the reason (a 503 when the app service went
  * away, see relayedConnection). A refusal is answered as one HTTP response
  * in AWS's JSON error shape, so the SDK or CLI on the other end prints the
@@ -25,7 +27,8 @@ import { identityOf, type Identity } from '../../shared/identity/identity.js';
 import type { AuthService } from '../auth/authService.js';
 import { getAppSession } from '../auth/apps.js';
 import type { TunnelRegistry } from './tunnelRegistry.js';
-import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
+import { CLIENT_CERT_HEADER, TUNNEL_PATH } from '../../shared/api/protocol.js';
+import { lockError } from '../auth/locks.js';
 import type { Logger } from '../logger.js';
 import { RelayedConnection } from './relayedConnection.js';
 
@@ -61,7 +64,8 @@ export class AppRelay {
       sendAwsError(res, err);
       req.resume();
     });
-    auth.onAppSessionEnd((id) => this.endSession(id));
+    auth.ctx.signals.onAppSessionEnd((id) => this.endSession(id));
+    auth.ctx.locks.onChange(() => this.endLocked());
     this.recheck = setInterval(() => void this.recheckSessions(), RECHECK_MS);
     this.recheck.unref();
   }
@@ -86,7 +90,7 @@ export class AppRelay {
       throw new TshError('UNAVAILABLE', `no app service is serving app "${app.name}" right now`, { hint: 'check that the app service is running and connected (`tctl apps ls`)' });
     }
     const stream = session.request(
-      { ':method': 'POST', ':path': `/app/${encodeURIComponent(app.name)}`, [CLIENT_CERT_HEADER]: socket.getPeerCertificate(false).raw.toString('base64') },
+      { ':method': 'POST', ':path': TUNNEL_PATH.app(app.name), [CLIENT_CERT_HEADER]: socket.getPeerCertificate(false).raw.toString('base64') },
       { endStream: false },
     );
     const relayed = new RelayedConnection(socket, stream, (s, err) => this.refuse(s, err), () =>
@@ -132,6 +136,8 @@ export class AppRelay {
       await this.auth.ctx.audit.emit('auth', { user: identity.username, success: false, error: `session owner "${s.user}" does not match caller "${identity.username}"` });
       throw new TshError('ACCESS_DENIED', 'this app session belongs to another user');
     }
+    const lock = this.auth.ctx.locks.lockFor(identity);
+    if (lock) throw lockError(lock);
     return identity;
   }
 
@@ -148,6 +154,16 @@ export class AppRelay {
     if (!set) return;
     this.bySession.delete(id);
     for (const live of set) live.end(sessionEnded(live.identity.app!.name));
+  }
+
+  /** A lock came into force: the connections it targets end now, a request in flight told why. */
+  private endLocked(): void {
+    for (const set of this.bySession.values()) {
+      for (const live of set) {
+        const lock = this.auth.ctx.locks.lockFor(live.identity);
+        if (lock) live.end(lockError(lock));
+      }
+    }
   }
 
   private async recheckSessions(): Promise<void> {

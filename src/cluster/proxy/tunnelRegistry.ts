@@ -4,6 +4,7 @@
  *   app service --TLS (ALPN tsh-tunnel-v1, host cert)--> proxy
  *   proxy: HTTP/2 *client* over that socket; the agent is the HTTP/2 server
  *   proxy --GET /hello--> agent: { hostId, apps }      (which apps it serves)
+ *   proxy --POST /locks--> agent: { locks }            (the locks in force; again on every change)
  *   proxy --POST /registered--> agent                  (routable from now on)
  *   proxy --POST /app/<name> (one stream per client connection)--> agent
  *
@@ -20,7 +21,8 @@ import type { AuthService } from '../auth/authService.js';
 import { dropAppServers } from '../auth/apps.js';
 import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
-import { TUNNEL_WINDOW } from '../../shared/api/protocol.js';
+import { TUNNEL_PATH, TUNNEL_WINDOW } from '../../shared/api/protocol.js';
+import type { Lock } from '../../shared/resources/types.js';
 
 interface Tunnel {
   hostId: string;
@@ -42,7 +44,11 @@ export class TunnelRegistry {
   constructor(
     private readonly auth: AuthService,
     private readonly log: Logger,
-  ) {}
+  ) {
+    auth.ctx.locks.onChange((locks) => {
+      for (const t of this.all) this.sendLocks(t, locks);
+    });
+  }
 
   /** Takes a socket that negotiated the tunnel protocol. */
   accept(socket: TLSSocket): void {
@@ -66,7 +72,7 @@ export class TunnelRegistry {
     });
     session.on('error', () => {});
     session.on('connect', () => session.setLocalWindowSize(TUNNEL_WINDOW));
-    const req = session.request({ ':method': 'GET', ':path': '/hello' });
+    const req = session.request({ ':method': 'GET', ':path': TUNNEL_PATH.hello });
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c) => (body += c));
@@ -83,9 +89,10 @@ export class TunnelRegistry {
         return;
       }
       const tunnel: Tunnel = { hostId, apps, session };
+      this.sendLocks(tunnel, this.auth.ctx.locks.current());
       this.add(tunnel);
       // Tell the agent it is routable now (it reports itself up only then).
-      session.request({ ':method': 'POST', ':path': '/registered' }, { endStream: true }).on('error', () => {}).resume();
+      session.request({ ':method': 'POST', ':path': TUNNEL_PATH.registered }, { endStream: true }).on('error', () => {}).resume();
       this.log.info('PROXY', `app service ${hostId} connected a tunnel for ${apps.join(', ')}`);
       keepTunnelAlive(session);
       session.on('close', () => {
@@ -96,6 +103,15 @@ export class TunnelRegistry {
         void this.unlist(tunnel);
       });
     });
+  }
+
+  /** The whole set each time: an agent holds exactly what its proxy holds. */
+  private sendLocks(t: Tunnel, locks: Lock[]): void {
+    if (t.session.closed || t.session.destroyed) return;
+    const stream = t.session.request({ ':method': 'POST', ':path': TUNNEL_PATH.locks, 'content-type': 'application/json' });
+    stream.on('error', (err) => this.log.debug('PROXY', `could not send the locks to ${t.hostId}: ${err.message}`));
+    stream.resume();
+    stream.end(JSON.stringify({ locks }));
   }
 
   /**
