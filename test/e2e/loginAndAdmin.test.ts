@@ -239,6 +239,22 @@ describe('tctl', () => {
     assert.match(exists.stderr, /tctl create -f/);
   });
 
+  test('an oversized file is refused before it is parsed, from a file or standard input, and nothing is created', async () => {
+    // Valid documents followed by a YAML error: parsed, it would fail on the error or create "too-big".
+    const huge = 'kind: role\nversion: v5\nmetadata: {name: too-big}\n---\n' + '# padding\n'.repeat(500_000) + 'kind: [unclosed\n';
+    await writeFile(join(cluster.dir, 'huge.yaml'), huge);
+    const file = await cluster.tctl(['create', join(cluster.dir, 'huge.yaml')]);
+    assert.equal(file.code, 1);
+    assert.match(file.stderr, /ERROR: \S+huge\.yaml is 4\.8 MiB, larger than the 4 MiB limit for a resource file\nHint: split it into several files/);
+    const stdin = await cluster.tctl(['create', '-'], huge);
+    assert.equal(stdin.code, 1);
+    assert.match(stdin.stderr, /ERROR: standard input is larger than the 4 MiB limit for a resource file/);
+    assert.match((await cluster.tctl(['get', 'role/too-big'])).stderr, /role "too-big" not found/);
+    const small = await cluster.tctl(['create', '-'], 'kind: role\nversion: v5\nmetadata: {name: from-stdin}\n');
+    assert.equal(small.code, 0, small.stderr);
+    await cluster.tctl(['rm', 'role/from-stdin']);
+  });
+
   test('tctl -c with a config that has no admin identity, and a missing file', async () => {
     const missing = await runBin('tctl', ['-c', '/nonexistent/teleport.yaml', 'status'], { env: cleanEnv() });
     assert.equal(missing.code, 1);

@@ -175,6 +175,13 @@ export function checkResources(inputs: ResourceInput[]): CheckedResources {
   return { resources, warnings };
 }
 
+/**
+ * The largest resource file `tctl create` reads: thousands of users or roles,
+ * yet small enough that a file sent by mistake (a log, a disk image) is
+ * refused before any of it is parsed, and below the cluster API's body limit.
+ */
+export const MAX_RESOURCE_FILE_BYTES = 4 << 20;
+
 /** Reads and checks a YAML file of resources (what `tctl create` does before sending anything). */
 export function parseResourceFile(text: string, file: string): CheckedResources & { docs: YamlDocument[] } {
   const docs = readYamlDocuments(text, file);
