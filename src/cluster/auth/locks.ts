@@ -136,6 +136,7 @@ export class LockWatcher {
   private fingerprint = '';
   private readonly listeners = new Set<(locks: Lock[]) => void>();
   private readonly timer: NodeJS.Timeout;
+  private reading: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly backend: Backend,
@@ -168,8 +169,18 @@ export class LockWatcher {
     return () => this.listeners.delete(listener);
   }
 
-  /** Re-reads the backend now (after a write here, or on the timer for writes elsewhere). */
-  async refresh(): Promise<void> {
+  /**
+   * Re-reads the backend now (after a write here, or on the timer for writes
+   * elsewhere). Reads run one after another, so a slow read that began
+   * before a write can never replace what a read after it found.
+   */
+  refresh(): Promise<void> {
+    const run = this.reading.then(() => this.load());
+    this.reading = run.catch(() => {});
+    return run;
+  }
+
+  private async load(): Promise<void> {
     const locks = await readLocks(this.backend);
     const fingerprint = JSON.stringify(locks);
     if (fingerprint === this.fingerprint) return;

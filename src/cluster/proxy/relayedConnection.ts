@@ -38,7 +38,7 @@ export class RelayedConnection {
   private done = false;
 
   constructor(
-    readonly socket: TLSSocket,
+    private readonly socket: TLSSocket,
     private readonly stream: ClientHttp2Stream,
     private readonly refuse: Refuse,
     /** What a request caught in flight is told when the stream dies by itself. */
@@ -53,26 +53,28 @@ export class RelayedConnection {
     stream.pipe(socket, { end: false });
     socket.on('close', this.closeStream);
     socket.on('error', this.closeStream);
-    stream.on('end', this.streamGone);
+    stream.on('end', this.streamEnded);
     stream.on('close', this.streamGone);
     stream.on('error', this.streamGone);
   }
 
-  /** Ends the relay: an outstanding request is answered with `err`, otherwise the connection closes. */
-  end(err: TshError): void {
+  /**
+   * Ends the relay: an outstanding request is answered with `err`, otherwise
+   * the connection closes (after what was already relayed is flushed, when
+   * the app service ended the stream itself).
+   */
+  end(err: TshError, flush = false): void {
     if (this.done) return;
     this.done = true;
     const { socket, stream } = this;
     socket.removeListener('data', this.fromClient);
     stream.removeListener('data', this.fromAgent);
-    socket.removeListener('close', this.closeStream);
-    socket.removeListener('error', this.closeStream);
     socket.unpipe(stream);
     stream.unpipe(socket);
     if (!stream.destroyed) stream.close();
     if (socket.destroyed) return;
     const replayable = this.headKept || this.keptBytes < MAX_KEPT_BYTES;
-    if (!this.outstanding || !replayable) return void socket.destroy();
+    if (!this.outstanding || !replayable) return void (flush ? socket.end() : socket.destroy());
     socket.pause();
     socket.unshift(Buffer.concat(this.kept));
     this.kept = [];
@@ -100,6 +102,7 @@ export class RelayedConnection {
     this.headKept = false;
   };
 
+  private readonly streamEnded = () => this.end(this.lost(), true);
   private readonly streamGone = () => this.end(this.lost());
 
   private readonly closeStream = () => {
