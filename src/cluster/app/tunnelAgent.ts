@@ -64,8 +64,8 @@ export class TunnelAgent {
   private retry?: NodeJS.Timeout;
   private connectedOnce = false;
   private registered = false;
-  /** Since when the proxy has been unreachable (for the "up again" line), and whether that was said. */
-  private outage?: { since: number; attempts: number; logged: boolean };
+  /** Since when the proxy has been unreachable, and how often it was dialled since (said in the "up again" line). */
+  private outage?: { since: number; attempts: number };
   private lastError?: string;
   /** Resolves once the first tunnel is up. */
   readonly ready: Promise<void>;
@@ -183,9 +183,8 @@ export class TunnelAgent {
     this.delay = FIRST_RETRY_MS;
     await o.onUp?.();
     const where = `${o.host}:${o.port}`;
-    if (!this.connectedOnce) o.log.info('APP', `tunnel to the proxy at ${where} is up, serving ${o.apps.join(', ')}`);
-    else if (this.outage) o.log.info('APP', `tunnel to the proxy at ${where} is up again after ${((Date.now() - this.outage.since) / 1000).toFixed(1)} s (${this.outage.attempts} attempts)`);
-    else o.log.info('APP', `tunnel to the proxy at ${where} is up again`);
+    if (!this.connectedOnce || !this.outage) o.log.info('APP', `tunnel to the proxy at ${where} is up, serving ${o.apps.join(', ')}`);
+    else o.log.info('APP', `tunnel to the proxy at ${where} is up again after ${((Date.now() - this.outage.since) / 1000).toFixed(1)} s (${this.outage.attempts} attempts)`);
     this.connectedOnce = true;
     this.outage = undefined;
     this.resolveReady();
@@ -197,11 +196,10 @@ export class TunnelAgent {
     const o = this.opts;
     const wasUp = this.registered;
     this.registered = false;
-    this.outage ??= { since: Date.now(), attempts: 0, logged: false };
-    if (!this.outage.logged) {
+    if (!this.outage) {
+      this.outage = { since: Date.now(), attempts: 0 };
       const why = this.lastError ?? 'connection closed';
       o.log.warn('APP', wasUp ? `lost the tunnel to the proxy at ${o.host}:${o.port} (${why}); reconnecting until it is back` : `cannot reach the proxy at ${o.host}:${o.port} (${why}); retrying until it answers`);
-      this.outage.logged = true;
     }
     this.lastError = undefined;
     const wait = this.delay * (0.5 + Math.random() * 0.5);

@@ -16,16 +16,13 @@
 import { randomUUID } from 'node:crypto';
 import { TshError } from '../../shared/errors.js';
 import { parseDuration } from '../../shared/duration.js';
-import type { Lock } from '../../shared/resources/types.js';
+import { NAME_PATTERN, type Lock } from '../../shared/resources/types.js';
 import { lockTarget } from '../../shared/resources/lockTarget.js';
 import type { Backend, BatchOp } from '../storage/backend.js';
 import { keys, type AuthContext } from './authContext.js';
 
-export type { Lock };
-
 /** How often each process re-reads the locks, for locks made through another auth instance. */
 export const LOCK_REFRESH_MS = 500;
-const NAME = /^[A-Za-z0-9@_.+-]{1,128}$/;
 const MAX_MESSAGE = 1_000;
 
 /** Who a lock can stop: a user name and the roles a certificate (or a user) carries. */
@@ -68,7 +65,7 @@ export function checkLock(lock: Lock, by: string, now: Date): Lock {
   if (user === undefined && role === undefined) throw new TshError('BAD_INPUT', 'a lock needs a target', { hint: 'pass --user=NAME or --role=NAME' });
   if (user !== undefined && role !== undefined) throw new TshError('BAD_INPUT', 'a lock has one target: a user or a role, not both', { hint: 'make one lock for the user and another for the role' });
   const name = (user ?? role)!;
-  if (!NAME.test(name)) throw new TshError('BAD_INPUT', `invalid ${user !== undefined ? 'user' : 'role'} name "${name}" for a lock`, { hint: 'names use letters, digits and @ _ . + -' });
+  if (!NAME_PATTERN.test(name)) throw new TshError('BAD_INPUT', `invalid ${user !== undefined ? 'user' : 'role'} name "${name}" for a lock`, { hint: 'names use letters, digits and @ _ . + -' });
   if (lock.spec.message !== undefined && lock.spec.message.length > MAX_MESSAGE) throw new TshError('BAD_INPUT', `the lock message is longer than ${MAX_MESSAGE} characters`);
   if (lock.spec.expires !== undefined) {
     const at = Date.parse(lock.spec.expires);

@@ -12,11 +12,11 @@
  *
  * The connection is closed when the session ends (`tsh apps logout`, `tctl
  * users rm`), when a lock comes into force against its user or a role of its
- * certificate, when the certificate expires, or when the tunnel goes away; a request caught in
- * flight then is answered with the reason (a 503 when the app service went
- * away, see relayedConnection). A refusal is answered as one HTTP response
- * in AWS's JSON error shape, so the SDK or CLI on the other end prints the
- * reason.
+ * certificate, when the certificate expires, or when the tunnel goes away;
+ * a request caught in flight then is answered with the reason (a 503 when
+ * the app service went away, see relayedConnection). A refusal is answered
+ * as one HTTP response in AWS's JSON error shape, so the SDK or CLI on the
+ * other end prints the reason.
  */
 import http from 'node:http';
 import type { TLSSocket } from 'node:tls';

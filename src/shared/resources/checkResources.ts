@@ -4,9 +4,9 @@ import { readYamlDocuments, type YamlDocument } from '../yaml/readYamlDocuments.
 import { parseDuration } from '../duration.js';
 import { parseRoleArn } from '../aws/roleArn.js';
 import { templateReferences } from './templates.js';
-import { ruleResources, ruleVerbs, type Lock, type Resource, type Role, type User } from './types.js';
+import { NAME_PATTERN, ruleResources, ruleVerbs, type Lock, type Resource, type Role, type User } from './types.js';
 
-const name: Schema = { type: 'string', pattern: /^[A-Za-z0-9@_.+-]{1,128}$/, hint: 'names use letters, digits and @ _ . + -' };
+const name: Schema = { type: 'string', pattern: NAME_PATTERN, hint: 'names use letters, digits and @ _ . + -' };
 const str: Schema = { type: 'string' };
 const labels: Schema = { type: 'dict', of: { type: 'list', of: str, orSingle: true } };
 const metadata: Schema = {

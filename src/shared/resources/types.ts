@@ -3,6 +3,9 @@
  * Teleport's role v5, user v2 and lock v2, after validation.
  */
 
+/** What user, role and lock names may hold (Teleport's resource names). */
+export const NAME_PATTERN = /^[A-Za-z0-9@_.+-]{1,128}$/;
+
 /** Label selector: key -> value or list of values; `'*': '*'` matches every app. */
 export type Labels = Record<string, string | string[]>;
 
