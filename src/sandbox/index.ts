@@ -3,6 +3,7 @@ import { SandboxIam, type SandboxRoleSpec } from './iam.js';
 import type { SandboxRequest } from './requestLog.js';
 import { seedTables, type SandboxTableSpec } from './seedTables.js';
 import { startSts } from './sts.js';
+import { portSequence } from './listen.js';
 
 export type { SandboxRoleSpec } from './iam.js';
 export type { SandboxRequest } from './requestLog.js';
@@ -18,6 +19,8 @@ export interface SandboxOptions {
   tables?: SandboxTableSpec[];
   /** The sandbox's notion of now: session expiry, Expiration, signature clock skew. */
   clock?: () => Date;
+  /** The first port of the servers, which take consecutive ports in the order they start (STS, DynamoDB, ...); default: free ones. */
+  port?: number;
 }
 
 /** A running local AWS: STS and DynamoDB on loopback. */
@@ -54,10 +57,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     requests.push(entry);
   };
 
-  const sts = await startSts({ iam, clock, log });
+  const nextPort = portSequence(opts.port);
+  const sts = await startSts({ iam, clock, log, port: nextPort() });
   let dynamodb: Awaited<ReturnType<typeof startDynamoDbGateway>> | undefined;
   try {
-    dynamodb = await startDynamoDbGateway({ iam, clock, log });
+    dynamodb = await startDynamoDbGateway({ iam, clock, log, port: nextPort() });
     await seedTables(dynamodb.callBackend, opts.tables ?? []);
   } catch (err) {
     await dynamodb?.close();

@@ -43,7 +43,7 @@ const ok = (r: RunResult) => {
   return r.stdout;
 };
 const json = (r: RunResult) => JSON.parse(ok(r));
-const listedApps = async () => (json(await cluster.tctl(['apps', 'ls', '-f', 'json'])) as Array<{ app: { name: string } }>).map((s) => s.app.name);
+const listedApps = async () => (json(await cluster.tctl(['apps', 'ls', '-f', 'json'])) as Array<{ spec: { app: { metadata: { name: string } } } }>).map((s) => s.spec.app.metadata.name);
 /** The time a log line was written (every service line starts with an ISO timestamp). */
 const loggedAt = (text: string, re: RegExp) => {
   const all = [...text.matchAll(new RegExp(`^(\\S+) .*${re.source}`, 'gm'))];

@@ -19,6 +19,7 @@ import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
 import { ALPN, TUNNEL_PATH, TUNNEL_WINDOW } from '../../shared/api/protocol.js';
 import type { Lock } from '../../shared/resources/types.js';
+import { metrics } from '../diag/metrics.js';
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 const FIRST_RETRY_MS = 100;
@@ -122,7 +123,12 @@ export class TunnelAgent {
     });
   }
 
-  /** True while the proxy routes to this agent. */
+  /** The proxy's address, for messages. */
+  get target(): string {
+    return `${this.opts.host}:${this.opts.port}`;
+  }
+
+  /** True while the proxy routes to this tunnel (registered and not lost since). */
   get up(): boolean {
     return this.registered;
   }
@@ -182,9 +188,11 @@ export class TunnelAgent {
     this.registered = true;
     this.delay = FIRST_RETRY_MS;
     await o.onUp?.();
-    const where = `${o.host}:${o.port}`;
-    if (!this.connectedOnce || !this.outage) o.log.info('APP', `tunnel to the proxy at ${where} is up, serving ${o.apps.join(', ')}`);
-    else o.log.info('APP', `tunnel to the proxy at ${where} is up again after ${((Date.now() - this.outage.since) / 1000).toFixed(1)} s (${this.outage.attempts} attempts)`);
+    if (!this.connectedOnce || !this.outage) o.log.info('APP', `tunnel to the proxy at ${this.target} is up, serving ${o.apps.join(', ')}`);
+    else {
+      o.log.info('APP', `tunnel to the proxy at ${this.target} is up again after ${((Date.now() - this.outage.since) / 1000).toFixed(1)} s (${this.outage.attempts} attempts)`);
+      metrics.tunnelReconnect();
+    }
     this.connectedOnce = true;
     this.outage = undefined;
     this.resolveReady();
@@ -199,7 +207,7 @@ export class TunnelAgent {
     if (!this.outage) {
       this.outage = { since: Date.now(), attempts: 0 };
       const why = this.lastError ?? 'connection closed';
-      o.log.warn('APP', wasUp ? `lost the tunnel to the proxy at ${o.host}:${o.port} (${why}); reconnecting until it is back` : `cannot reach the proxy at ${o.host}:${o.port} (${why}); retrying until it answers`);
+      o.log.warn('APP', wasUp ? `lost the tunnel to the proxy at ${this.target} (${why}); reconnecting until it is back` : `cannot reach the proxy at ${this.target} (${why}); retrying until it answers`);
     }
     this.lastError = undefined;
     const wait = this.delay * (0.5 + Math.random() * 0.5);

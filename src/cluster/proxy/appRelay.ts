@@ -31,6 +31,7 @@ import { CLIENT_CERT_HEADER, TUNNEL_PATH } from '../../shared/api/protocol.js';
 import { lockError } from '../auth/locks.js';
 import type { Logger } from '../logger.js';
 import { RelayedConnection } from './relayedConnection.js';
+import { metrics, startTimer } from '../diag/metrics.js';
 
 /** How often live connections are re-checked against the backend (sessions ended on another proxy). */
 const RECHECK_MS = 10_000;
@@ -72,7 +73,14 @@ export class AppRelay {
 
   /** Takes a socket that negotiated the app protocol. */
   accept(socket: TLSSocket): void {
-    void this.route(socket).catch((err) => this.refuse(socket, err));
+    const elapsed = startTimer();
+    void this.route(socket).then(
+      () => metrics.proxyConnection('relayed', elapsed()),
+      (err) => {
+        metrics.proxyConnection('refused', elapsed());
+        this.refuse(socket, err);
+      },
+    );
   }
 
   private async route(socket: TLSSocket): Promise<void> {

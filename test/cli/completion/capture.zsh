@@ -44,8 +44,8 @@ EOF
 
 zpty z zsh -f -i
 zpty -w z "source ${(q)init}"
-# Wait for the init to finish (its marker); compinit takes seconds on a loaded machine.
-local ready=0 started=$(( SECONDS + 20 ))
+# Wait for the init to finish (its marker): compinit can take seconds on a loaded machine.
+local ready=0 started=$(( SECONDS + 30 ))
 while (( SECONDS < started )); do
   if zpty -r -t z out; then
     [[ $out == *'<<<READY>>>'* && $out != *source* ]] && { ready=1; break }
