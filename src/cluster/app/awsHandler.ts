@@ -6,7 +6,8 @@
  *
  *   request from the tunnel (client already verified by the tsh proxy)
  *     access   the relayed certificate: an app cert of this cluster, unexpired, for this app;
- *              RBAC again (app_labels and aws_role_arns, allow minus deny, templates expanded)
+ *              no lock in force against it; RBAC again (app_labels and aws_role_arns, allow
+ *              minus deny, templates expanded)
  *     read     origin-form target only; SigV4 scope from Authorization; body, 16 MiB at most
  *     route    Host must be an AWS endpoint (or an AWS_ENDPOINT_URL* override names the
  *              destination); at connect time, its addresses must be public (awsEndpoint)
@@ -54,6 +55,8 @@ export const connectionContexts = new WeakMap<object, ConnectionContext>();
 export interface AwsHandlerDeps {
   /** RBAC for a certificate's identity, from the roles as the cluster has them now rather than at login. */
   checkerFor(identity: Identity): Promise<AccessChecker>;
+  /** The refusal when a lock is in force against the identity (its user or a role it carries), else undefined. */
+  lockedOut(identity: Identity): TshError | undefined;
   /** Temporary credentials for the certificate's IAM role, used to re-sign each request. */
   credentials: AssumeRoleCache;
   /** Where each request's audit event goes: on disk before the request is sent (the spool). */
@@ -144,10 +147,12 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     }
   }
 
-  /** The relayed certificate and RBAC, checked again on every request (roles may have changed since login). */
+  /** The relayed certificate, locks and RBAC, checked again on every request (roles may have changed since login). */
   async function checkAccess(ctx: ConnectionContext | undefined): Promise<Caller> {
     if (!ctx || ctx.refusal || !ctx.identity?.app) throw ctx?.refusal ?? new TshError('CERTIFICATE', 'an app certificate is required');
     const { identity, app } = ctx;
+    const locked = deps.lockedOut(identity);
+    if (locked) throw locked;
     const route = identity.app!;
     if (Date.parse(identity.expires) <= clock().getTime()) {
       throw new TshError('SESSION_EXPIRED', 'the app certificate has expired', { hint: 'log in to the app again with `tsh apps login`' });

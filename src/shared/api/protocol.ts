@@ -18,3 +18,18 @@ export const TUNNEL_WINDOW = 8 << 20;
 
 /** Tunnel stream header carrying the client's certificate (base64 DER) from the proxy to the app service. */
 export const CLIENT_CERT_HEADER = 'x-tsh-client-cert';
+
+/**
+ * Stream paths inside a reverse tunnel (the proxy opens every stream; the
+ * app service answers): see proxy/tunnelRegistry and app/tunnelAgent.
+ */
+export const TUNNEL_PATH = {
+  /** GET: the agent says who it is and which apps it serves. */
+  hello: '/hello',
+  /** POST: the proxy routes to the agent from now on. */
+  registered: '/registered',
+  /** POST, body `{ locks: Lock[] }`: the locks in force, sent on registration and on every change. */
+  locks: '/locks',
+  /** POST: one client connection for an app, relayed as bytes. */
+  app: (name: string) => `/app/${encodeURIComponent(name)}`,
+} as const;
