@@ -36,6 +36,8 @@ import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
 import type { Duplex } from 'node:stream';
 import { AssumeRoleCache } from './assumeRole.js';
 import { AuditBatcher } from './auditBatcher.js';
+import { createConsoleHandler, dispatchConsoleRequests } from './consoleSignin.js';
+import type { PingResponse } from '../../shared/api/types.js';
 
 /** The agent's stored identity. */
 interface HostIdentity {
@@ -110,14 +112,23 @@ export class AppService {
       checkers.set(id, { roles, checker });
       return checker;
     };
+    const credentials = new AssumeRoleCache(opts.clock);
     const handler = createAwsHandler({
       checkerFor,
-      credentials: new AssumeRoleCache(opts.clock),
+      credentials,
       audit: (event, fields) => audit.add(event, fields),
       log,
       clock: opts.clock,
     });
-    const server = http.createServer({ keepAliveTimeout: 60_000 }, handler);
+    const consoleSignin = createConsoleHandler({
+      checkerFor,
+      credentials,
+      audit: (event, fields) => audit.add(event, fields),
+      proxyPublicAddr: async () => (opts.localAuth ? opts.localAuth.ctx.proxyPublicAddr() : (await api!.get<PingResponse>('/v1/webapi/ping')).proxy.public_addr),
+      log,
+      clock: opts.clock,
+    });
+    const server = http.createServer({ keepAliveTimeout: 60_000 }, dispatchConsoleRequests(consoleSignin, handler));
 
     const accept = (socket: Duplex, appName: string, certDer: Buffer) => {
       connectionContexts.set(socket, verifyClient(identity, apps.get(appName)!, certDer, opts.clock));

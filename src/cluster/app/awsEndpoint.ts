@@ -44,22 +44,29 @@ export function resolveAwsTarget(hostHeader: string | undefined, signingService:
     });
   }
   const serviceId = serviceIdBySigningName[signingService] ?? signingService.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return endpointOverride(serviceId, env) ?? { protocol: 'https:', hostname: host, port: 443, host, basePath: '', override: false };
+}
+
+/**
+ * The destination an operator set for a service with the SDKs' variables:
+ * `AWS_ENDPOINT_URL_<SERVICE_ID>`, then `AWS_ENDPOINT_URL`; undefined when
+ * neither is set.
+ */
+export function endpointOverride(serviceId: string, env: NodeJS.ProcessEnv = process.env): AwsTarget | undefined {
   const overrideUrl = env[`AWS_ENDPOINT_URL_${serviceId}`] || env.AWS_ENDPOINT_URL;
-  if (overrideUrl) {
-    let u: URL;
-    try {
-      u = new URL(overrideUrl);
-    } catch {
-      throw new TshError('CONFIG', `the app service's AWS endpoint override "${overrideUrl}" is not a URL`);
-    }
-    return {
-      protocol: u.protocol,
-      hostname: u.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)),
-      host: u.host,
-      basePath: u.pathname.replace(/\/$/, ''),
-      override: true,
-    };
+  if (!overrideUrl) return undefined;
+  let u: URL;
+  try {
+    u = new URL(overrideUrl);
+  } catch {
+    throw new TshError('CONFIG', `the app service's AWS endpoint override "${overrideUrl}" is not a URL`);
   }
-  return { protocol: 'https:', hostname: host, port: 443, host, basePath: '', override: false };
+  return {
+    protocol: u.protocol,
+    hostname: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)),
+    host: u.host,
+    basePath: u.pathname.replace(/\/$/, ''),
+    override: true,
+  };
 }

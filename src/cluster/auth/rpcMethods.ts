@@ -12,6 +12,7 @@ import { addUser, getUser, inviteUrl, requireRolesExist, resetUser, traitWarning
 import { addToken } from './tokens.js';
 import { createAppSession, deleteAppSession, heartbeatApps, listAppServers, listApps, renewAppCert, type AppServer } from './apps.js';
 import { RESET_TOKEN_TTL_MS } from './users.js';
+import { APP_SERVICE_EVENTS } from './auditLog.js';
 
 type Method = (ctx: AuthContext, caller: Caller, params: Record<string, any>) => Promise<unknown>;
 
@@ -148,7 +149,7 @@ export const rpcMethods: Record<string, Method> = {
     requireHost(caller, 'app');
     const events = (p.events ?? []) as Array<{ event: string; fields: Record<string, unknown> }>;
     for (const e of events) {
-      if (!/^app\.session\.(dynamodb\.)?request$/.test(e.event)) throw new TshError('BAD_INPUT', `app services may not emit "${e.event}"`);
+      if (!APP_SERVICE_EVENTS.has(e.event)) throw new TshError('BAD_INPUT', `app services may not emit "${e.event}"`);
     }
     await ctx.audit.emitMany(events.map((e) => ({ event: e.event, fields: { ...e.fields, server_id: caller.identity.username } })));
     return {};

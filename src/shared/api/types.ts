@@ -38,3 +38,12 @@ export interface AuditEventRecord {
   user?: string;
   [field: string]: unknown;
 }
+
+/** `GET /v1/webapi/ping`: what a proxy says about its cluster, before any login. */
+export interface PingResponse {
+  server_version: string;
+  cluster_name: string;
+  proxy: { public_addr: string };
+  auth: { type: 'local'; second_factor: 'off' | 'otp'; local: { name: string } };
+  min_client_version: string;
+}

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { TshError } from '../errors.js';
+import { TshError, type ErrorCode } from '../errors.js';
 
 /** AWS error types for our error codes, so SDKs classify them sensibly. */
 const awsTypeByCode: Record<string, string> = {
@@ -40,4 +40,21 @@ export function sendAwsError(res: ServerResponse, err: unknown, status?: number)
     'x-amzn-requestid': '00000000-0000-0000-0000-000000000000',
   });
   res.end(body);
+}
+
+/**
+ * The TshError an AWS-shaped error body stands for (the other end of
+ * {@link sendAwsError}): for callers of the app path that are not AWS SDKs,
+ * such as the web UI and `tsh aws console`.
+ */
+export function readAwsError(status: number, body: string): TshError {
+  let parsed: { __type?: unknown; message?: unknown } = {};
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    // not an AWS error body: the status says enough
+  }
+  const type = String(parsed.__type ?? '');
+  const code = (Object.keys(awsTypeByCode) as ErrorCode[]).find((c) => awsTypeByCode[c] === type) ?? (status === 503 ? 'UNAVAILABLE' : 'INTERNAL');
+  return new TshError(code, typeof parsed.message === 'string' && parsed.message ? parsed.message : `the app service answered HTTP ${status}`);
 }
