@@ -53,6 +53,9 @@ export const keys = {
   appSession: (id: string) => `/appsessions/${id}`,
   appServer: (app: string, hostId: string) => `/appservers/${app}/${hostId}`,
   appServers: '/appservers/',
+  /** Web sessions and pending console launches, under a hash of the id the browser holds. */
+  webSession: (idHash: string) => `/websessions/${idHash}`,
+  webLaunch: (idHash: string) => `/weblaunches/${idHash}`,
 };
 
 /** The user as the `kind: user` resource administrators read and write. */

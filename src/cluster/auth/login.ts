@@ -29,6 +29,8 @@ export interface LoginRequest {
   publicKey: string;
   /** Requested lifetime; the roles' max_session_ttl caps it. */
   ttlMs?: number;
+  /** Where the login came from, for the audit log: `tsh` (the default) or the proxy's `web` UI. */
+  via?: 'tsh' | 'web';
 }
 
 /** What a successful login returns to the client. */
@@ -52,7 +54,7 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
   const item = await ctx.backend.get<StoredUser>(keys.user(req.user));
   const user = item?.value;
   if (user?.lockedUntil && Date.parse(user.lockedUntil) > now.getTime()) {
-    await ctx.audit.emit('user.login.failure', { user: req.user, method: 'local', error: 'locked' });
+    await ctx.audit.emit('user.login.failure', { user: req.user, method: 'local', via: req.via ?? 'tsh', error: 'locked' });
     throw lockedError(user);
   }
   const passwordOk = await verifyPassword(String(req.password ?? ''), user?.passwordHash);
@@ -63,7 +65,7 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
     otpOk = counter !== undefined;
   }
   if (!user || !passwordOk || !otpOk) {
-    await ctx.audit.emit('user.login.failure', { user: req.user, method: 'local', error: 'invalid credentials' });
+    await ctx.audit.emit('user.login.failure', { user: req.user, method: 'local', via: req.via ?? 'tsh', error: 'invalid credentials' });
     if (user) {
       const recent = (user.failedLogins ?? []).filter((t) => t > now.getTime() - LOCKOUT_MS);
       recent.push(now.getTime());
@@ -96,7 +98,7 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
     expires: notAfter.toISOString(),
   };
   const cert = issueCertificate(ctx.cas.user, { identity, publicKey: req.publicKey, notBefore: new Date(now.getTime() - 60_000), notAfter, usage: 'client' });
-  await ctx.audit.emit('user.login', { user: user.name, method: 'local', success: true });
+  await ctx.audit.emit('user.login', { user: user.name, method: 'local', via: req.via ?? 'tsh', success: true });
   return { cert, identity, userCa: ctx.cas.user.certPem, hostCa: ctx.cas.host.certPem, clusterName: ctx.clusterName };
 }
 

@@ -23,7 +23,7 @@ import { identityOf, type Identity } from '../../shared/identity/identity.js';
 import type { AuthService } from '../auth/authService.js';
 import { getAppSession } from '../auth/apps.js';
 import type { TunnelRegistry } from './tunnelRegistry.js';
-import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
+import { CLIENT_CERT_HEADER, appStreamPath } from '../../shared/api/protocol.js';
 import type { Logger } from '../logger.js';
 
 /** How often live connections are re-checked against the backend (sessions ended on another proxy). */
@@ -72,7 +72,7 @@ export class AppRelay {
       throw new TshError('UNAVAILABLE', `no app service is serving app "${app.name}" right now`, { hint: 'check that the app service is running and connected (`tctl apps ls`)' });
     }
     const stream = session.request(
-      { ':method': 'POST', ':path': `/app/${encodeURIComponent(app.name)}`, [CLIENT_CERT_HEADER]: socket.getPeerCertificate(false).raw.toString('base64') },
+      { ':method': 'POST', ':path': appStreamPath(app.name), [CLIENT_CERT_HEADER]: socket.getPeerCertificate(false).raw.toString('base64') },
       { endStream: false },
     );
     this.watch(app.sessionId, identity, socket);

@@ -21,3 +21,6 @@ export const CLIENT_CERT_HEADER = 'x-tsh-client-cert';
 
 /** Set by the tsh local proxy on requests signed with credentials from a chained AssumeRole (role chaining). */
 export const CHAINED_ROLE_HEADER = 'x-tsh-aws-assumed-role';
+
+/** The tunnel stream the proxy opens to an agent for one client connection to an app. */
+export const appStreamPath = (app: string): string => `/app/${encodeURIComponent(app)}`;
