@@ -15,9 +15,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startCluster, addUser, type TestCluster } from '../helpers/cluster.js';
 import { startAppService, type TestAppService } from '../helpers/appService.js';
-import { launchChromium, screenshots } from '../helpers/browser.js';
-import { otpSequence } from '../helpers/otp.js';
+import { chromium, screenshots } from '../helpers/browser.js';
+import { totpSequence } from '../../src/shared/totp.js';
 import { WebClient } from '../helpers/webClient.js';
+
+// The page's globals, for the bodies of page.evaluate() (they run in the browser, this file in Node).
+declare const document: any, window: any, navigator: any, getComputedStyle: (el: unknown) => any;
 
 const ROLE = 'arn:aws:iam::123456789012:role/ExampleTeleportDynamoDBRole';
 const READER = 'arn:aws:iam::123456789012:role/ReadOnlyRole';
@@ -38,9 +41,9 @@ before(async () => {
     env: { ...sandbox.endpointEnv(), AWS_ACCESS_KEY_ID: sandbox.baseCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.baseCredentials.secretAccessKey, AWS_REGION: 'us-east-1' },
   });
   await agent.ready();
-  aliceCode = otpSequence((await addUser(cluster, 'alice', ['access'], password, { awsRoleArns: [ROLE, READER] })).totpSecret!);
-  auditorCode = otpSequence((await addUser(cluster, 'audrey', ['auditor'], password)).totpSecret!);
-  browser = await launchChromium();
+  aliceCode = totpSequence((await addUser(cluster, 'alice', ['access'], password, { awsRoleArns: [ROLE, READER] })).totpSecret!);
+  auditorCode = totpSequence((await addUser(cluster, 'audrey', ['auditor'], password)).totpSecret!);
+  browser = await chromium();
 });
 
 after(async () => {
@@ -170,7 +173,7 @@ test('the same with the keyboard alone, on a 360 px phone in the dark scheme', a
   const phone = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 360, height: 740 }, colorScheme: 'dark', hasTouch: true });
   const page = await phone.newPage();
   const focused = () => page.evaluate(() => {
-    const el = document.activeElement as HTMLElement;
+    const el = document.activeElement;
     const s = getComputedStyle(el);
     return { id: el.id, tag: el.tagName, label: el.getAttribute('aria-label') ?? el.textContent?.trim() ?? '', outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 };
   });

@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startCluster, addUser, userEnv, tshLogin, type TestCluster } from '../helpers/cluster.js';
 import { startAppService, type TestAppService } from '../helpers/appService.js';
-import { otpSequence } from '../helpers/otp.js';
 import { WebClient, type WebAnswer } from '../helpers/webClient.js';
-import { totpCode } from '../../src/shared/totp.js';
+import { totpCode, totpSequence } from '../../src/shared/totp.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/ExampleTeleportDynamoDBRole';
 const OTHER = 'arn:aws:iam::123456789012:role/AdminRole';
@@ -27,7 +26,7 @@ const secrets = new Map<string, string>();
 async function user(name: string, roles: string[], awsRoleArns: string[] = []): Promise<void> {
   const { totpSecret } = await addUser(cluster, name, roles, password, { awsRoleArns });
   secrets.set(name, totpSecret!);
-  codes.set(name, otpSequence(totpSecret!));
+  codes.set(name, totpSequence(totpSecret!));
 }
 
 /** A client signed in as the user (through the form, as a browser does). */
@@ -162,7 +161,8 @@ describe('web UI security', () => {
     const web = await signedIn('alice');
     const other = await signedIn('gina');
     const otherToken = WebClient.csrfOf(await other.get('/web/apps'));
-    for (const form of [{ app: 'aws', role: ROLE }, { app: 'aws', role: ROLE, csrf: otherToken }, { app: 'aws', role: ROLE, csrf: '' }]) {
+    const forms: Array<Record<string, string>> = [{ app: 'aws', role: ROLE }, { app: 'aws', role: ROLE, csrf: otherToken }, { app: 'aws', role: ROLE, csrf: '' }];
+    for (const form of forms) {
       const r = await web.post('/web/launch', form);
       assert.equal(r.status, 403, JSON.stringify(form));
       assert.match(messageOf(r)!, /missing or wrong CSRF token/);

@@ -1,19 +1,18 @@
 /**
- * Headless Chromium (Debian's) through playwright-core, as the web UI tests
- * and the demo drive it. Playwright gives every launch a fresh profile
- * (its own --user-data-dir), so no state carries over between runs.
- * Screenshots go under test-output/ (gitignored).
+ * Headless Chromium for the web UI tests (the demo's: see src/demo/chromium.ts),
+ * and screenshots of each step under test-output/ (gitignored).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../src/demo/chromium.js';
 import { repoRoot } from './binaries.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+/** Chromium, required: the tests need the real browser (scripts/setup.sh installs it). */
+export async function chromium(): Promise<Browser> {
+  const browser = await launchChromium();
+  if (!browser) throw new Error(`${CHROMIUM} and playwright-core are needed (bash scripts/setup.sh installs them)`);
+  return browser;
 }
 
 /** Numbered full-page screenshots of one run, in test-output/<run>/; returns the path of each. */
