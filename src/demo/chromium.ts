@@ -9,9 +9,9 @@ import type { Browser } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** A headless Chromium, or undefined when Chromium or playwright-core is not installed. */
-export async function launchChromium(): Promise<Browser | undefined> {
+/** A headless Chromium (with more switches, if given), or undefined when Chromium or playwright-core is not installed. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser | undefined> {
   if (!existsSync(CHROMIUM)) return undefined;
   const playwright = await import('playwright-core').catch(() => undefined);
-  return playwright?.chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return playwright?.chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs] });
 }

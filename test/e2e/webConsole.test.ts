@@ -6,7 +6,9 @@
  * ExampleTeleportDynamoDBRole/alice. Once with the mouse on a desktop in the
  * light scheme, once with the keyboard alone on a 360 px phone in the dark
  * scheme. Against a real cluster, the seed's app service in its own
- * process, and the local AWS sandbox. Screenshots of every step are kept in
+ * process, and the local AWS sandbox. The browser trusts the proxy's
+ * certificate as a user's browser would, so its cache is in play (the back
+ * button after sign-out). Screenshots of every step are kept in
  * test-output/web-console-*.
  */
 import { test, before, after } from 'node:test';
@@ -43,7 +45,7 @@ before(async () => {
   await agent.ready();
   aliceCode = totpSequence((await addUser(cluster, 'alice', ['access'], password, { awsRoleArns: [ROLE, READER] })).totpSecret!);
   auditorCode = totpSequence((await addUser(cluster, 'audrey', ['auditor'], password)).totpSecret!);
-  browser = await chromium();
+  browser = await chromium({ trust: cluster.proxyAddr });
 });
 
 after(async () => {
@@ -73,7 +75,7 @@ let desktop: BrowserContext;
 
 test('alice signs in, opens Applications, launches aws and picks ExampleTeleportDynamoDBRole: the console shows her as ExampleTeleportDynamoDBRole/alice', async () => {
   const shot = await screenshots('web-console-mouse');
-  desktop = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  desktop = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   const page = await desktop.newPage();
   const failed: string[] = [];
   page.on('requestfailed', (r) => failed.push(r.url()));
@@ -170,7 +172,7 @@ test('sign out, then the back button: the signed-in pages are gone, the sign-in 
 
 test('the same with the keyboard alone, on a 360 px phone in the dark scheme', async () => {
   const shot = await screenshots('web-console-keyboard');
-  const phone = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 360, height: 740 }, colorScheme: 'dark', hasTouch: true });
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: 'dark', hasTouch: true });
   const page = await phone.newPage();
   const focused = () => page.evaluate(() => {
     const el = document.activeElement;
@@ -232,7 +234,7 @@ test('the same with the keyboard alone, on a 360 px phone in the dark scheme', a
 
 test('an auditor sees the web sign-ins, the app sessions started from the web and the console logins on the Audit page', async () => {
   const shot = await screenshots('web-console-audit');
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`https://${cluster.proxyAddr}/web/login`);
   await page.getByLabel('User name').fill('audrey');
