@@ -1,8 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { SandboxIam, SessionCaller } from './iam.js';
 import { closeServer, listenLocal } from './listen.js';
 import type { LogRequest } from './requestLog.js';
+import { sameSecret } from '../shared/text/sameSecret.js';
 
 /** How long a sign-in token may wait before it is used, as on AWS. */
 const TOKEN_TTL_MS = 15 * 60_000;
@@ -102,7 +103,7 @@ function authenticateSession(iam: SandboxIam, sessionJson: string | null, now: D
   const invalid = new FederationError(400, 'InvalidCredentials', 'The credentials in the Session parameter are not valid temporary credentials.');
   const caller = typeof creds.sessionId === 'string' ? iam.callerFor(creds.sessionId) : undefined;
   if (!caller || caller.kind !== 'session') throw invalid;
-  if (!same(creds.sessionKey, caller.credentials.secretAccessKey) || !same(creds.sessionToken, caller.credentials.sessionToken)) throw invalid;
+  if (!sameSecret(creds.sessionKey, caller.credentials.secretAccessKey) || !sameSecret(creds.sessionToken, caller.credentials.sessionToken)) throw invalid;
   if (caller.expiresAt <= now) throw new FederationError(400, 'ExpiredCredentials', 'The credentials in the Session parameter have expired.');
   return caller;
 }
@@ -115,13 +116,6 @@ function readSessionDuration(text: string | null, session: SessionCaller): numbe
   }
   if (session.chained) throw new FederationError(400, 'InvalidParameter', 'SessionDuration cannot be used with credentials from role chaining.');
   return seconds;
-}
-
-function same(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function sendText(res: http.ServerResponse, status: number, body: string): void {

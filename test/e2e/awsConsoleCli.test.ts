@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startCluster, addUser, userEnv, tshLogin, type TestCluster } from '../helpers/cluster.js';
-import { startAppService, type TestAppService } from '../helpers/appService.js';
+import { caPinOf, sandboxAwsEnv, startAppService, type TestAppService } from '../helpers/appService.js';
 import { runBin } from '../helpers/binaries.js';
+import { WebClient } from '../helpers/webClient.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/ExampleTeleportDynamoDBRole';
 const READER = 'arn:aws:iam::123456789012:role/ReadOnlyRole';
@@ -37,29 +38,18 @@ async function follow(url: string): Promise<{ status: number; text: string }> {
 before(async () => {
   sandbox = await startSandbox({ roles: [{ name: 'ExampleTeleportDynamoDBRole' }, { name: 'ReadOnlyRole' }, { name: 'BrokerRole' }] });
   cluster = await startCluster();
-  const caPin = /CA pin\s+(\S+)/.exec((await cluster.tctl(['status'])).stdout)![1];
-  const base = { ...sandbox.endpointEnv(), AWS_REGION: 'us-east-1' };
-  agents.push(
-    await startAppService(cluster, {
-      caPin,
-      env: { ...base, AWS_ACCESS_KEY_ID: sandbox.baseCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.baseCredentials.secretAccessKey },
-      apps: '  - name: aws\n    uri: https://console.aws.amazon.com/home/home\n  - name: grafana\n    uri: https://grafana.example.com\n',
-    }),
-  );
+  const caPin = await caPinOf(cluster);
+  agents.push(await startAppService(cluster, { caPin, env: sandboxAwsEnv(sandbox), apps: '  - name: aws\n    uri: https://console.aws.amazon.com/home/home\n  - name: grafana\n    uri: https://grafana.example.com\n' }));
   // An app service that runs as a role session itself (as on ECS or with a profile's role_arn).
   const sts = new STSClient({ endpoint: sandbox.stsEndpoint, region: 'us-east-1', credentials: sandbox.baseCredentials });
   const c = (await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/BrokerRole', RoleSessionName: 'app-service' }))).Credentials!;
   sts.destroy();
-  agents.push(
-    await startAppService(cluster, {
-      caPin,
-      env: { ...base, AWS_ACCESS_KEY_ID: c.AccessKeyId!, AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!, AWS_SESSION_TOKEN: c.SessionToken! },
-      apps: '  - name: aws-chained\n    uri: https://console.aws.amazon.com/console/home\n',
-    }),
-  );
+  const roleSession = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+  agents.push(await startAppService(cluster, { caPin, env: sandboxAwsEnv(sandbox, roleSession), apps: '  - name: aws-chained\n    uri: https://console.aws.amazon.com/console/home\n' }));
   await Promise.all(agents.map((a) => a.ready()));
   await addUser(cluster, 'alice', ['access'], password, { awsRoleArns: [ROLE, READER] });
   await addUser(cluster, 'bob', ['access'], password, { awsRoleArns: [ROLE] });
+  await addUser(cluster, 'audrey', ['auditor'], password);
   alice = await userEnv();
   assert.equal((await tshLogin(alice.env, cluster.proxyAddr, 'alice', password)).code, 0);
   bin = await mkdtemp(join(tmpdir(), 'fake-browser-'));
@@ -190,4 +180,29 @@ describe('tsh aws console', () => {
     assert.equal(token.status, 200);
     assert.equal(token.sessionDuration, undefined, 'no SessionDuration for role-chained credentials');
   });
+
+});
+
+test('the web UI\'s Audit page shows each AWS request with its service, action, status and assumed role', async () => {
+  const awsConfig = join(bin, 'aws-config');
+  await writeFile(awsConfig, '[default]\nregion = us-east-1\n');
+  const env = { ...alice.env, PATH: `/usr/bin:/bin:${alice.env.PATH}`, AWS_CONFIG_FILE: awsConfig, AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_PAGER: '' };
+  const r = await tsh(['aws', '--app', 'aws', 'dynamodb', 'list-tables'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const web = new WebClient(cluster.proxyAddr);
+  assert.equal((await web.signIn('audrey', password)).status, 303);
+  // The app service sends its events in batches: wait for this one.
+  const deadline = Date.now() + 20_000;
+  let page = await web.get('/web/audit?type=app.session.dynamodb.request&user=alice&since=15m');
+  while (!page.text.includes('ListTables') && Date.now() < deadline) {
+    await new Promise((res) => setTimeout(res, 250));
+    page = await web.get('/web/audit?type=app.session.dynamodb.request&user=alice&since=15m');
+  }
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<dt>Service<\/dt><dd>dynamodb<\/dd><dt>Action<\/dt><dd><code>DynamoDB_20120810\.ListTables<\/code><\/dd><dt>Status<\/dt><dd>200<\/dd><dt>Assumed role<\/dt><dd>arn:aws:sts::123456789012:assumed-role\/ExampleTeleportDynamoDBRole\/alice<\/dd>/);
+  assert.deepEqual([...page.text.matchAll(/<tr data-event="([^"]+)"/g)].map((m) => m[1]), ['app.session.dynamodb.request'], 'only that type, only alice\'s');
+  assert.match(page.text, /<option value="15m" selected>Last 15 minutes<\/option>/);
+  assert.match(page.text, /<option value="app\.session\.dynamodb\.request" selected>/);
+  const nobody = await web.get('/web/audit?user=nobody&since=15m');
+  assert.match(nobody.text, /No events match\./);
 });

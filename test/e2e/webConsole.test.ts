@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startCluster, addUser, type TestCluster } from '../helpers/cluster.js';
-import { startAppService, type TestAppService } from '../helpers/appService.js';
+import { caPinOf, sandboxAwsEnv, startAppService, type TestAppService } from '../helpers/appService.js';
 import { chromium, screenshots } from '../helpers/browser.js';
 import { totpSequence } from '../../src/shared/totp.js';
 import { WebClient } from '../helpers/webClient.js';
@@ -37,10 +37,9 @@ let auditorCode: () => Promise<string>;
 before(async () => {
   sandbox = await startSandbox({ roles: [{ name: 'ExampleTeleportDynamoDBRole' }, { name: 'ReadOnlyRole', allowedActions: ['dynamodb:List*'] }] });
   cluster = await startCluster({ secondFactor: 'otp' });
-  const caPin = /CA pin\s+(\S+)/.exec((await cluster.tctl(['status'])).stdout)![1];
   agent = await startAppService(cluster, {
-    caPin,
-    env: { ...sandbox.endpointEnv(), AWS_ACCESS_KEY_ID: sandbox.baseCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.baseCredentials.secretAccessKey, AWS_REGION: 'us-east-1' },
+    caPin: await caPinOf(cluster),
+    env: sandboxAwsEnv(sandbox),
   });
   await agent.ready();
   aliceCode = totpSequence((await addUser(cluster, 'alice', ['access'], password, { awsRoleArns: [ROLE, READER] })).totpSecret!);

@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { startCluster, addUser, userEnv, tshLogin, type TestCluster } from '../helpers/cluster.js';
-import { startAppService, type TestAppService } from '../helpers/appService.js';
+import { caPinOf, sandboxAwsEnv, startAppService, type TestAppService } from '../helpers/appService.js';
 import { WebClient, type WebAnswer } from '../helpers/webClient.js';
 import { totpCode, totpSequence } from '../../src/shared/totp.js';
 
@@ -58,10 +58,9 @@ async function launch(web: WebClient, role: string): Promise<{ link: string; pag
 before(async () => {
   sandbox = await startSandbox({ roles: [{ name: 'ExampleTeleportDynamoDBRole' }, { name: 'AdminRole' }] });
   cluster = await startCluster({ secondFactor: 'otp' });
-  const caPin = /CA pin\s+(\S+)/.exec((await cluster.tctl(['status'])).stdout)![1];
   agent = await startAppService(cluster, {
-    caPin,
-    env: { ...sandbox.endpointEnv(), AWS_ACCESS_KEY_ID: sandbox.baseCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.baseCredentials.secretAccessKey, AWS_REGION: 'us-east-1' },
+    caPin: await caPinOf(cluster),
+    env: sandboxAwsEnv(sandbox),
     apps: '  - name: aws\n    uri: https://console.aws.amazon.com/home/home\n  - name: grafana\n    uri: https://grafana.example.com\n    description: Dashboards\n',
   });
   await agent.ready();

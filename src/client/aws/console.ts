@@ -13,9 +13,8 @@
 import { TshError } from '../../shared/errors.js';
 import { readAwsError } from '../../shared/http/awsError.js';
 import type { ClientEnv } from '../clientEnv.js';
-import { openClusterSession, requireValidLogin, selectProfile } from '../clusterSession.js';
+import { openClusterSession } from '../clusterSession.js';
 import type { AppLogin, Profile } from '../profile/profile.js';
-import { chooseAwsApp } from '../localproxy/chooseAwsApp.js';
 import { AppCredentials } from '../localproxy/appCredentials.js';
 import { UpstreamPool } from '../localproxy/upstream.js';
 import { appLogin } from '../apps/appLogin.js';
@@ -30,8 +29,9 @@ export interface ConsoleSignin {
 
 /** The sign-in URL for an AWS app login; see the module comment. */
 export async function awsConsoleSignin(ce: ClientEnv, opts: { app?: string; awsRole?: string }): Promise<ConsoleSignin> {
-  const login = opts.awsRole ? await loginForRole(ce, opts.app, opts.awsRole) : await currentLogin(ce, opts.app);
-  const creds = await AppCredentials.open(ce, { app: login.name });
+  // AppCredentials.open picks the app login (--app, or the only AWS one) and renews an expired certificate.
+  const app = opts.awsRole ? (await loginForRole(ce, opts.app, opts.awsRole)).name : opts.app;
+  const creds = await AppCredentials.open(ce, { app });
   const pool = new UpstreamPool({ addr: creds.proxyAddr, clusterCas: creds.clusterCas, insecure: ce.insecure, identity: creds.identity });
   try {
     const res = await pool.request({ method: 'GET', path: '/', headers: { host: creds.login.publicAddr }, body: Buffer.alloc(0) });
@@ -44,13 +44,6 @@ export async function awsConsoleSignin(ce: ClientEnv, opts: { app?: string; awsR
     pool.close();
     await creds.close();
   }
-}
-
-/** The AWS app login in use (by --app, or the only one). */
-async function currentLogin(ce: ClientEnv, app?: string): Promise<AppLogin> {
-  const profile = await selectProfile(ce);
-  requireValidLogin(profile);
-  return chooseAwsApp(profile, app);
 }
 
 /** An app login with the given IAM role: the current one when it already uses that role, else a new `tsh apps login`. */

@@ -12,9 +12,10 @@
  * A session may act only while {@link mayAct} says so: until the login
  * expires, while the user exists and is not locked.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Identity } from '../../shared/identity/identity.js';
 import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
+import { sameSecret } from '../../shared/text/sameSecret.js';
 import { keys, type AuthContext } from './authContext.js';
 import { login } from './login.js';
 
@@ -42,8 +43,10 @@ const KEEP_AFTER_EXPIRY_MS = 3_600_000;
 export const LAUNCH_TTL_MS = 60_000;
 
 const hash = (id: string) => createHash('sha256').update(id).digest('hex');
-const randomId = () => randomBytes(32).toString('base64url');
-const validId = (id: string) => /^[A-Za-z0-9_-]{43}$/.test(id);
+/** A new random id for a browser to hold (a session, a launch, a form token): 256 bits, base64url. */
+export const randomId = (): string => randomBytes(32).toString('base64url');
+/** True for the shape {@link randomId} makes: anything else is not looked up at all. */
+export const validId = (id: string): boolean => /^[A-Za-z0-9_-]{43}$/.test(id);
 
 /**
  * Signs a user in (see the module comment) and stores the session. Throws
@@ -98,10 +101,7 @@ export async function endWebSession(ctx: AuthContext, id: string, reason: WebSes
 
 /** True when a form's CSRF token is this session's (compared in constant time). */
 export function csrfTokenMatches(session: WebSession, token: unknown): boolean {
-  if (typeof token !== 'string') return false;
-  const a = Buffer.from(token);
-  const b = Buffer.from(session.csrfToken);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameSecret(token, session.csrfToken);
 }
 
 /** A console launch the session asked for, to be followed once within {@link LAUNCH_TTL_MS}. */

@@ -21,17 +21,17 @@
  * searching the audit log), with the session's user as the caller.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { TshError } from '../../../shared/errors.js';
 import { generateKeyPair } from '../../../shared/pki/generateKeyPair.js';
 import { pemToDer } from '../../../shared/pki/readCertificate.js';
 import { parseRoleArn } from '../../../shared/aws/roleArn.js';
+import { sameSecret } from '../../../shared/text/sameSecret.js';
 import type { AppListing, AuditEventRecord } from '../../../shared/api/types.js';
 import type { AuthService } from '../../auth/authService.js';
 import type { Caller } from '../../auth/authContext.js';
 import { AuditEventCodes } from '../../auth/auditLog.js';
 import { createAppSession } from '../../auth/apps.js';
-import { checkWebSession, csrfTokenMatches, endWebSession, recordLaunch, signIn, takeLaunch, type WebSession, type WebSessionEnd } from '../../auth/webSessions.js';
+import { checkWebSession, csrfTokenMatches, endWebSession, randomId, recordLaunch, signIn, takeLaunch, validId, type WebSession, type WebSessionEnd } from '../../auth/webSessions.js';
 import type { Logger } from '../../logger.js';
 import type { TunnelRegistry } from '../tunnelRegistry.js';
 import { requestConsoleSignin } from '../appConsole.js';
@@ -230,14 +230,7 @@ export function createWebUi(o: WebUiOptions): (req: IncomingMessage, res: Server
 /** The sign-in form's CSRF token: the one in the browser's login cookie, or a new one. */
 function loginFormToken(req: IncomingMessage): string {
   const existing = readCookies(req)[LOGIN_COOKIE];
-  return existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
-}
-
-function sameSecret(given: string | null, expected: string): boolean {
-  if (!given || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return existing && validId(existing) ? existing : randomId();
 }
 
 /** Only AWS console apps are launched; other web apps are not proxied by tsh-aws. */
