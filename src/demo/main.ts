@@ -57,7 +57,12 @@ async function freePort(preferred: number): Promise<number> {
 async function main(): Promise<number> {
   const otpFor = process.argv.indexOf('--otp');
   if (otpFor >= 0) {
-    process.stdout.write(`${totpCode(process.argv[otpFor + 1] ?? '')}\n`);
+    const secret = process.argv[otpFor + 1] ?? '';
+    if (!/^[A-Z2-7]{16,}$/.test(secret)) {
+      process.stderr.write(`${c.red('ERROR:')} --otp needs the authenticator secret that \`--keep-running\` printed (base32, such as JBSWY3DPEHPK3PXP...)\n`);
+      return 2;
+    }
+    process.stdout.write(`${totpCode(secret)}\n`);
     return 0;
   }
   const keepRunning = process.argv.includes('--keep-running');

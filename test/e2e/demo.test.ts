@@ -96,6 +96,9 @@ test('--keep-running stays up until Ctrl-C, with the web UI\'s address, then sto
     child.on('close', () => resolve(text));
   });
   assert.ok([codeBefore, totpCode(secret)].map((c) => `${c}\n`).includes(otp), '--otp prints the current code');
+  const bad = await runDemo(['--otp']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.out, /ERROR: --otp needs the authenticator secret that `--keep-running` printed/);
   assert.equal(code, 130, out);
   assert.match(out, /export TELEPORT_HOME=/);
   assert.match(out, /tsh aws dynamodb scan --table-name my-dynamodb-table/);

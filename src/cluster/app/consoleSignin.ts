@@ -79,12 +79,13 @@ export function createConsoleHandler(deps: ConsoleSigninDeps): (req: IncomingMes
     const route = identity.app!;
     await requireRole(identity, app);
     const msLeft = loginTimeLeft(identity, clock());
+    const federation = federationUrl(app.uri, deps.env);
+    const issuer = `https://${await deps.proxyPublicAddr()}`;
     const chained = await deps.credentials.baseIsTemporary();
     const consoleSeconds = seconds(Math.min(msLeft, chained ? CHAINED_MAX_MS : SESSION_DURATION_LIMITS.max * 1000));
     // Role chaining: the console session lasts as long as the credentials, and SessionDuration is refused;
     // otherwise the credentials get STS's default and SessionDuration sets the console session.
     const creds = await deps.credentials.fresh(route.awsRoleArn, identity.username, app.awsExternalId, chained ? consoleSeconds : undefined);
-    const federation = federationUrl(app.uri, deps.env);
     const token = await getSigninToken(federation, creds, chained ? undefined : consoleSeconds);
     deps.audit('aws.console.login', {
       user: identity.username,
@@ -96,7 +97,7 @@ export function createConsoleHandler(deps: ConsoleSigninDeps): (req: IncomingMes
       aws_assumed_role: creds.assumedRoleArn,
       console_session_seconds: consoleSeconds,
     });
-    return signinUrl(federation, { issuer: `https://${await deps.proxyPublicAddr()}`, destination: app.uri, token });
+    return signinUrl(federation, { issuer, destination: app.uri, token });
   }
 
   async function requireRole(identity: Identity, app: AppConfig): Promise<void> {
