@@ -203,6 +203,7 @@ describe('web UI security', () => {
     }
     const noApp = await web.post('/web/launch', { csrf, app: 'secret-app', role: ROLE });
     assert.equal(noApp.status, 404);
+    assert.equal((await web.get('/web/apps/%E0%A4%A')).status, 404, 'a malformed app name names no page');
     assert.equal((await events('app.session.start')).length, before, 'no app session was opened');
     assert.equal(sandbox.requests.filter((r) => r.action === 'AssumeRole' && r.callerArn?.includes('AdminRole')).length, 0);
   });

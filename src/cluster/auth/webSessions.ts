@@ -10,7 +10,7 @@
  * record ends the session at once, wherever the cookie is.
  *
  * A session may act only while {@link mayAct} says so: until the login
- * expires, while the user exists and is not locked.
+ * expires, and while the user exists.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Identity } from '../../shared/identity/identity.js';
@@ -32,7 +32,7 @@ export interface WebSession {
 }
 
 /** Why a session ended. */
-export type WebSessionEnd = 'signed out' | 'expired' | 'user removed' | 'locked';
+export type WebSessionEnd = 'signed out' | 'expired' | 'user removed';
 
 /** The outcome of looking a cookie up: a session that may act, why it may not, or nothing at all. */
 export type WebSessionCheck = { session: WebSession; ended?: undefined } | { session?: undefined; ended: WebSessionEnd | 'unknown' };

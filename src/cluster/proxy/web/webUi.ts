@@ -72,7 +72,6 @@ const endedNotice: Record<WebSessionEnd, string> = {
   'signed out': 'You have signed out.',
   expired: 'Your session expired. Sign in again.',
   'user removed': 'Your session has ended: your account was removed.',
-  locked: 'Your session has ended: your account is locked.',
 };
 
 /** Builds the handler for every path under /web. */
@@ -103,7 +102,7 @@ export function createWebUi(o: WebUiOptions): (req: IncomingMessage, res: Server
       if (path === '/web/logout' && req.method === 'POST') return await signOut(res, s);
       if (path === '/web/apps' && req.method === 'GET') return await apps(res, s, url.searchParams.get('q') ?? '');
       const appMatch = /^\/web\/apps\/([^/]+)$/.exec(path);
-      if (appMatch && req.method === 'GET') return await rolePicker(res, s, decodeURIComponent(appMatch[1]));
+      if (appMatch && req.method === 'GET') return await rolePicker(res, s, decodePathPart(appMatch[1]));
       if (path === '/web/launch' && req.method === 'POST') return await recordLaunchPost(res, s, form);
       const launchMatch = /^\/web\/launch\/([^/]+)$/.exec(path);
       if (launchMatch && req.method === 'GET') return await followLaunch(res, s, launchMatch[1]);
@@ -231,6 +230,15 @@ export function createWebUi(o: WebUiOptions): (req: IncomingMessage, res: Server
 function loginFormToken(req: IncomingMessage): string {
   const existing = readCookies(req)[LOGIN_COOKIE];
   return existing && validId(existing) ? existing : randomId();
+}
+
+/** A percent-encoded path segment; a malformed one names no page. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new TshError('NOT_FOUND', 'there is no such page');
+  }
 }
 
 /** Only AWS console apps are launched; other web apps are not proxied by tsh-aws. */
