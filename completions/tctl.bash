@@ -14,8 +14,8 @@
 __tctl_node() {
   subs='' aliases='' opts='' vopts='' appopt='' apparg=-1 pass=0
   case $1 in
-    'tctl') subs='status create get rm users tokens apps audit completion help'; opts='-c --config --proxy --insecure -d --debug --no-color --version -h --help'; vopts='-c --config --proxy' ;;
-    'tctl status') opts='-c --config --proxy --insecure -d --debug --no-color -h --help'; vopts='-c --config --proxy' ;;
+    'tctl') subs='status create get rm users tokens apps audit completion version help'; opts='-c --config --proxy --insecure -d --debug --no-color --version -h --help'; vopts='-c --config --proxy' ;;
+    'tctl status') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
     'tctl create') opts='-c --config --proxy --insecure -d --debug --no-color -f --force -h --help'; vopts='-c --config --proxy' ;;
     'tctl get') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
     'tctl rm') opts='-c --config --proxy --insecure -d --debug --no-color -h --help'; vopts='-c --config --proxy' ;;
@@ -38,6 +38,7 @@ __tctl_node() {
     'tctl audit events') opts='-c --config --proxy --insecure -d --debug --no-color --since --type --limit -f --format -h --help'; vopts='-c --config --proxy --since --type --limit -f --format' ;;
     'tctl audit help') opts='' ;;
     'tctl completion') opts='-h --help' ;;
+    'tctl version') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
     'tctl help') opts='' ;;
   esac
 }
@@ -48,6 +49,7 @@ __tctl_source() {
   case $1 in
     'tctl|-c'|'tctl|--config') REPLY='f' ;;
     'tctl status|-c'|'tctl status|--config') REPLY='f' ;;
+    'tctl status|-f'|'tctl status|--format') REPLY='w text json yaml' ;;
     'tctl create|-c'|'tctl create|--config') REPLY='f' ;;
     'tctl create|#0') REPLY='f' ;;
     'tctl get|-c'|'tctl get|--config') REPLY='f' ;;
@@ -74,8 +76,10 @@ __tctl_source() {
     'tctl audit events|-c'|'tctl audit events|--config') REPLY='f' ;;
     'tctl audit events|-f'|'tctl audit events|--format') REPLY='w text json' ;;
     'tctl audit help|#0') REPLY='w events' ;;
-    'tctl completion|#0') REPLY='w bash zsh fish' ;;
-    'tctl help|#0') REPLY='w status create get rm users tokens apps audit completion' ;;
+    'tctl completion|#0') REPLY='w bash zsh fish powershell' ;;
+    'tctl version|-c'|'tctl version|--config') REPLY='f' ;;
+    'tctl version|-f'|'tctl version|--format') REPLY='w text json' ;;
+    'tctl help|#0') REPLY='w status create get rm users tokens apps audit completion version' ;;
     *) REPLY='' ;;
   esac
 }

@@ -17,10 +17,10 @@ function __tctl_node --no-scope-shadowing
     set pass 0
     switch $argv[1]
         case 'tctl'
-            set subs status create get rm users tokens apps audit completion help
+            set subs status create get rm users tokens apps audit completion version help
             set vopts -c --config --proxy
         case 'tctl status'
-            set vopts -c --config --proxy
+            set vopts -c --config --proxy -f --format
         case 'tctl create'
             set vopts -c --config --proxy
         case 'tctl get'
@@ -60,6 +60,8 @@ function __tctl_node --no-scope-shadowing
             set vopts -c --config --proxy --since --type --limit -f --format
         case 'tctl audit help'
         case 'tctl completion'
+        case 'tctl version'
+            set vopts -c --config --proxy -f --format
         case 'tctl help'
     end
 end
@@ -148,7 +150,8 @@ complete -c tctl -n "__tctl_at 'tctl' 0" -f -a users -d 'Manage users'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a tokens -d 'Manage join tokens'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a apps -d 'Apps and the agents serving them'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a audit -d 'The audit log'
-complete -c tctl -n "__tctl_at 'tctl' 0" -f -a completion -d 'Print the shell completion script (bash, zsh or fish)'
+complete -c tctl -n "__tctl_at 'tctl' 0" -f -a completion -d 'Print the shell completion script (bash, zsh, fish or powershell)'
+complete -c tctl -n "__tctl_at 'tctl' 0" -f -a version -d 'Print the version'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a help -d 'display help for command'
 complete -c tctl -n "__tctl_at 'tctl'" -s c -l config -r -F -d 'teleport.yaml of this auth host: act as the local administrator'
 complete -c tctl -n "__tctl_at 'tctl'" -l proxy -x -d 'proxy of the tsh profile to use (env TELEPORT_PROXY)'
@@ -164,6 +167,7 @@ complete -c tctl -n "__tctl_at 'tctl status'" -l proxy -x -d 'proxy of the tsh p
 complete -c tctl -n "__tctl_at 'tctl status'" -l insecure -d 'do not verify the proxy\'s certificate (test clusters only)'
 complete -c tctl -n "__tctl_at 'tctl status'" -s d -l debug -d 'stack traces on stderr'
 complete -c tctl -n "__tctl_at 'tctl status'" -l no-color -d 'no colour in output (also NO_COLOR)'
+complete -c tctl -n "__tctl_at 'tctl status'" -s f -l format -x -a 'text json yaml' -d 'output format (text, json, yaml)'
 complete -c tctl -n "__tctl_at 'tctl status'" -s h -l help -d 'display help for command'
 
 # tctl create
@@ -331,7 +335,16 @@ complete -c tctl -n "__tctl_at 'tctl audit help' 0" -f -a 'events' -d 'command'
 
 # tctl completion
 complete -c tctl -n "__tctl_at 'tctl completion'" -s h -l help -d 'display help for command'
-complete -c tctl -n "__tctl_at 'tctl completion' 0" -f -a 'bash zsh fish' -d 'your shell'
+complete -c tctl -n "__tctl_at 'tctl completion' 0" -f -a 'bash zsh fish powershell' -d 'your shell'
+
+# tctl version
+complete -c tctl -n "__tctl_at 'tctl version'" -s c -l config -r -F -d 'teleport.yaml of this auth host: act as the local administrator'
+complete -c tctl -n "__tctl_at 'tctl version'" -l proxy -x -d 'proxy of the tsh profile to use (env TELEPORT_PROXY)'
+complete -c tctl -n "__tctl_at 'tctl version'" -l insecure -d 'do not verify the proxy\'s certificate (test clusters only)'
+complete -c tctl -n "__tctl_at 'tctl version'" -s d -l debug -d 'stack traces on stderr'
+complete -c tctl -n "__tctl_at 'tctl version'" -l no-color -d 'no colour in output (also NO_COLOR)'
+complete -c tctl -n "__tctl_at 'tctl version'" -s f -l format -x -a 'text json' -d 'output format (text, json)'
+complete -c tctl -n "__tctl_at 'tctl version'" -s h -l help -d 'display help for command'
 
 # tctl help
-complete -c tctl -n "__tctl_at 'tctl help' 0" -f -a 'status create get rm users tokens apps audit completion' -d 'command'
+complete -c tctl -n "__tctl_at 'tctl help' 0" -f -a 'status create get rm users tokens apps audit completion version' -d 'command'

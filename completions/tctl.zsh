@@ -36,7 +36,8 @@ _tctl() {
         'tokens:Manage join tokens'
         'apps:Apps and the agents serving them'
         'audit:The audit log'
-        'completion:Print the shell completion script (bash, zsh or fish)'
+        'completion:Print the shell completion script (bash, zsh, fish or powershell)'
+        'version:Print the version'
         'help:display help for command'
       )
       _describe -t commands 'tctl command' commands && ret=0
@@ -53,6 +54,7 @@ _tctl() {
         (apps) _tctl__apps && ret=0 ;;
         (audit) _tctl__audit && ret=0 ;;
         (completion) _tctl__completion && ret=0 ;;
+        (version) _tctl__version && ret=0 ;;
         (help) _tctl__help && ret=0 ;;
       esac
       ;;
@@ -72,6 +74,8 @@ _tctl__status() {
     '(-d --debug)-d[stack traces on stderr]' \
     '(-d --debug)--debug[stack traces on stderr]' \
     '--no-color[no colour in output (also NO_COLOR)]' \
+    '(-f --format)-f+[output format (text, json, yaml)]:format:(text json yaml)' \
+    '(-f --format)--format=[output format (text, json, yaml)]:format:(text json yaml)' \
     '(-h --help)-h[display help for command]' \
     '(-h --help)--help[display help for command]' \
     && ret=0
@@ -516,14 +520,34 @@ _tctl__audit__help() {
   return ret
 }
 
-# tctl completion: Print the shell completion script (bash, zsh or fish)
+# tctl completion: Print the shell completion script (bash, zsh, fish or powershell)
 _tctl__completion() {
   local curcontext=$curcontext state state_descr line ret=1
   local -A opt_args
   _arguments -C -s -S : \
     '(-h --help)-h[display help for command]' \
     '(-h --help)--help[display help for command]' \
-    ':shell:(bash zsh fish)' \
+    ':shell:(bash zsh fish powershell)' \
+    && ret=0
+  return ret
+}
+
+# tctl version: Print the version
+_tctl__version() {
+  local curcontext=$curcontext state state_descr line ret=1
+  local -A opt_args
+  _arguments -C -s -S : \
+    '(-c --config)-c+[teleport.yaml of this auth host: act as the local administrator]:file:_files' \
+    '(-c --config)--config=[teleport.yaml of this auth host: act as the local administrator]:file:_files' \
+    '--proxy=[proxy of the tsh profile to use (env TELEPORT_PROXY)]:host\:port: ' \
+    '--insecure[do not verify the proxy'\''s certificate (test clusters only)]' \
+    '(-d --debug)-d[stack traces on stderr]' \
+    '(-d --debug)--debug[stack traces on stderr]' \
+    '--no-color[no colour in output (also NO_COLOR)]' \
+    '(-f --format)-f+[output format (text, json)]:format:(text json)' \
+    '(-f --format)--format=[output format (text, json)]:format:(text json)' \
+    '(-h --help)-h[display help for command]' \
+    '(-h --help)--help[display help for command]' \
     && ret=0
   return ret
 }
@@ -533,7 +557,7 @@ _tctl__help() {
   local curcontext=$curcontext state state_descr line ret=1
   local -A opt_args
   _arguments -C -s -S : \
-    '::command:(status create get rm users tokens apps audit completion)' \
+    '::command:(status create get rm users tokens apps audit completion version)' \
     && ret=0
   return ret
 }

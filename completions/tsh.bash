@@ -16,12 +16,12 @@ __tsh_node() {
   case $1 in
     'tsh') subs='login logout status version apps aws proxy completion help'; aliases='app=apps'; opts='--proxy --user --insecure -d --debug --no-color --version -h --help'; vopts='--proxy --user' ;;
     'tsh login') opts='--proxy --user --insecure -d --debug --no-color --ttl -f --format -h --help'; vopts='--proxy --user --ttl -f --format' ;;
-    'tsh logout') opts='--proxy --user --insecure -d --debug --no-color -h --help'; vopts='--proxy --user' ;;
+    'tsh logout') opts='--proxy --user --insecure -d --debug --no-color --force -h --help'; vopts='--proxy --user' ;;
     'tsh status') opts='--proxy --user --insecure -d --debug --no-color -f --format -h --help'; vopts='--proxy --user -f --format' ;;
     'tsh version') opts='--proxy --user --insecure -d --debug --no-color -f --format -h --help'; vopts='--proxy --user -f --format' ;;
     'tsh apps') subs='ls login logout config help'; opts='-h --help' ;;
     'tsh apps ls') opts='--proxy --user --insecure -d --debug --no-color -v --verbose -f --format -h --help'; vopts='--proxy --user -f --format' ;;
-    'tsh apps login') opts='--proxy --user --insecure -d --debug --no-color --aws-role --ttl -q --quiet -h --help'; vopts='--proxy --user --aws-role --ttl'; apparg=0 ;;
+    'tsh apps login') opts='--proxy --user --insecure -d --debug --no-color --aws-role --ttl -q --quiet -f --format -h --help'; vopts='--proxy --user --aws-role --ttl -f --format'; apparg=0 ;;
     'tsh apps logout') opts='--proxy --user --insecure -d --debug --no-color -h --help'; vopts='--proxy --user'; apparg=0 ;;
     'tsh apps config') opts='--proxy --user --insecure -d --debug --no-color -f --format -h --help'; vopts='--proxy --user -f --format'; apparg=0 ;;
     'tsh apps help') opts='' ;;
@@ -44,9 +44,10 @@ __tsh_source() {
     'tsh version|-f'|'tsh version|--format') REPLY='w text json' ;;
     'tsh apps ls|-f'|'tsh apps ls|--format') REPLY='w text json yaml' ;;
     'tsh apps login|--aws-role') REPLY='d roles' ;;
+    'tsh apps login|-f'|'tsh apps login|--format') REPLY='w text json yaml' ;;
     'tsh apps login|#0') REPLY='d apps' ;;
     'tsh apps logout|#0') REPLY='d app-logins' ;;
-    'tsh apps config|-f'|'tsh apps config|--format') REPLY='w text uri ca cert key json yaml' ;;
+    'tsh apps config|-f'|'tsh apps config|--format') REPLY='w text uri ca cert key curl json yaml' ;;
     'tsh apps config|#0') REPLY='d app-logins' ;;
     'tsh apps help|#0') REPLY='w ls login logout config' ;;
     'tsh aws|--app') REPLY='d app-logins' ;;
@@ -55,7 +56,7 @@ __tsh_source() {
     'tsh proxy aws|--app') REPLY='d app-logins' ;;
     'tsh proxy aws|-f'|'tsh proxy aws|--format') REPLY='w unix text command-prompt powershell fish json' ;;
     'tsh proxy help|#0') REPLY='w aws' ;;
-    'tsh completion|#0') REPLY='w bash zsh fish' ;;
+    'tsh completion|#0') REPLY='w bash zsh fish powershell' ;;
     'tsh help|#0') REPLY='w login logout status version apps aws proxy completion' ;;
     *) REPLY='' ;;
   esac

@@ -33,7 +33,7 @@ function __tsh_node --no-scope-shadowing
         case 'tsh apps ls'
             set vopts --proxy --user -f --format
         case 'tsh apps login'
-            set vopts --proxy --user --aws-role --ttl
+            set vopts --proxy --user --aws-role --ttl -f --format
             set apparg 0
         case 'tsh apps logout'
             set vopts --proxy --user
@@ -166,7 +166,7 @@ complete -c tsh -n "__tsh_at 'tsh' 0" -f -a version -d 'Print the version'
 complete -c tsh -n "__tsh_at 'tsh' 0" -f -a apps -d 'List and log into apps'
 complete -c tsh -n "__tsh_at 'tsh' 0" -f -a aws -d 'Run the aws CLI with the app\'s IAM role, through a local proxy'
 complete -c tsh -n "__tsh_at 'tsh' 0" -f -a proxy -d 'Start local proxies'
-complete -c tsh -n "__tsh_at 'tsh' 0" -f -a completion -d 'Print the shell completion script (bash, zsh or fish)'
+complete -c tsh -n "__tsh_at 'tsh' 0" -f -a completion -d 'Print the shell completion script (bash, zsh, fish or powershell)'
 complete -c tsh -n "__tsh_at 'tsh' 0" -f -a help -d 'display help for command'
 complete -c tsh -n "__tsh_at 'tsh'" -l proxy -x -d 'address of the proxy (env TELEPORT_PROXY)'
 complete -c tsh -n "__tsh_at 'tsh'" -l user -x -d 'cluster user name (env TELEPORT_USER)'
@@ -192,6 +192,7 @@ complete -c tsh -n "__tsh_at 'tsh logout'" -l user -x -d 'cluster user name (env
 complete -c tsh -n "__tsh_at 'tsh logout'" -l insecure -d 'do not verify the proxy\'s certificate (test clusters only)'
 complete -c tsh -n "__tsh_at 'tsh logout'" -s d -l debug -d 'stack traces and a request log on stderr'
 complete -c tsh -n "__tsh_at 'tsh logout'" -l no-color -d 'no colour in output (also NO_COLOR)'
+complete -c tsh -n "__tsh_at 'tsh logout'" -l force -d 'remove the local keys even when the app sessions cannot be ended on the cluster (proxy unreachable)'
 complete -c tsh -n "__tsh_at 'tsh logout'" -s h -l help -d 'display help for command'
 
 # tsh status
@@ -239,6 +240,7 @@ complete -c tsh -n "__tsh_at 'tsh apps login'" -l no-color -d 'no colour in outp
 complete -c tsh -n "__tsh_at 'tsh apps login'" -l aws-role -x -a '(__tsh_values roles)' -d '(AWS apps) IAM role name or ARN to use'
 complete -c tsh -n "__tsh_at 'tsh apps login'" -l ttl -x -d 'lifetime of the app certificate in minutes (at most the login\'s)'
 complete -c tsh -n "__tsh_at 'tsh apps login'" -s q -l quiet -d 'print nothing on success'
+complete -c tsh -n "__tsh_at 'tsh apps login'" -s f -l format -x -a 'text json yaml' -d 'output format (text, json, yaml)'
 complete -c tsh -n "__tsh_at 'tsh apps login'" -s h -l help -d 'display help for command'
 complete -c tsh -n "__tsh_at 'tsh apps login' 0" -f -a '(__tsh_values apps)' -d 'app name (see `tsh apps ls`)'
 
@@ -257,7 +259,7 @@ complete -c tsh -n "__tsh_at 'tsh apps config'" -l user -x -d 'cluster user name
 complete -c tsh -n "__tsh_at 'tsh apps config'" -l insecure -d 'do not verify the proxy\'s certificate (test clusters only)'
 complete -c tsh -n "__tsh_at 'tsh apps config'" -s d -l debug -d 'stack traces and a request log on stderr'
 complete -c tsh -n "__tsh_at 'tsh apps config'" -l no-color -d 'no colour in output (also NO_COLOR)'
-complete -c tsh -n "__tsh_at 'tsh apps config'" -s f -l format -x -a 'text uri ca cert key json yaml' -d 'output format (text, uri, ca, cert, key, json, yaml)'
+complete -c tsh -n "__tsh_at 'tsh apps config'" -s f -l format -x -a 'text uri ca cert key curl json yaml' -d 'output format (text, uri, ca, cert, key, curl, json, yaml)'
 complete -c tsh -n "__tsh_at 'tsh apps config'" -s h -l help -d 'display help for command'
 complete -c tsh -n "__tsh_at 'tsh apps config' 0" -f -a '(__tsh_values app-logins)' -d 'app name (needed when logged into several)'
 
@@ -305,7 +307,7 @@ complete -c tsh -n "__tsh_at 'tsh proxy help' 0" -f -a 'aws' -d 'command'
 
 # tsh completion
 complete -c tsh -n "__tsh_at 'tsh completion'" -s h -l help -d 'display help for command'
-complete -c tsh -n "__tsh_at 'tsh completion' 0" -f -a 'bash zsh fish' -d 'your shell'
+complete -c tsh -n "__tsh_at 'tsh completion' 0" -f -a 'bash zsh fish powershell' -d 'your shell'
 
 # tsh help
 complete -c tsh -n "__tsh_at 'tsh help' 0" -f -a 'login logout status version apps aws proxy completion' -d 'command'

@@ -58,7 +58,7 @@ _tsh() {
         'apps:List and log into apps'
         'aws:Run the aws CLI with the app'\''s IAM role, through a local proxy'
         'proxy:Start local proxies'
-        'completion:Print the shell completion script (bash, zsh or fish)'
+        'completion:Print the shell completion script (bash, zsh, fish or powershell)'
         'help:display help for command'
       )
       _describe -t commands 'tsh command' commands && ret=0
@@ -112,6 +112,7 @@ _tsh__logout() {
     '(-d --debug)-d[stack traces and a request log on stderr]' \
     '(-d --debug)--debug[stack traces and a request log on stderr]' \
     '--no-color[no colour in output (also NO_COLOR)]' \
+    '--force[remove the local keys even when the app sessions cannot be ended on the cluster (proxy unreachable)]' \
     '(-h --help)-h[display help for command]' \
     '(-h --help)--help[display help for command]' \
     && ret=0
@@ -227,6 +228,8 @@ _tsh__apps__login() {
     '--ttl=[lifetime of the app certificate in minutes (at most the login'\''s)]:minutes: ' \
     '(-q --quiet)-q[print nothing on success]' \
     '(-q --quiet)--quiet[print nothing on success]' \
+    '(-f --format)-f+[output format (text, json, yaml)]:format:(text json yaml)' \
+    '(-f --format)--format=[output format (text, json, yaml)]:format:(text json yaml)' \
     '(-h --help)-h[display help for command]' \
     '(-h --help)--help[display help for command]' \
     ':app:{_tsh__values apps}' \
@@ -268,8 +271,8 @@ _tsh__apps__config() {
     '(-d --debug)-d[stack traces and a request log on stderr]' \
     '(-d --debug)--debug[stack traces and a request log on stderr]' \
     '--no-color[no colour in output (also NO_COLOR)]' \
-    '(-f --format)-f+[output format (text, uri, ca, cert, key, json, yaml)]:format:(text uri ca cert key json yaml)' \
-    '(-f --format)--format=[output format (text, uri, ca, cert, key, json, yaml)]:format:(text uri ca cert key json yaml)' \
+    '(-f --format)-f+[output format (text, uri, ca, cert, key, curl, json, yaml)]:format:(text uri ca cert key curl json yaml)' \
+    '(-f --format)--format=[output format (text, uri, ca, cert, key, curl, json, yaml)]:format:(text uri ca cert key curl json yaml)' \
     '(-h --help)-h[display help for command]' \
     '(-h --help)--help[display help for command]' \
     '::app:{_tsh__values app-logins}' \
@@ -407,14 +410,14 @@ _tsh__proxy__help() {
   return ret
 }
 
-# tsh completion: Print the shell completion script (bash, zsh or fish)
+# tsh completion: Print the shell completion script (bash, zsh, fish or powershell)
 _tsh__completion() {
   local curcontext=$curcontext state state_descr line ret=1
   local -A opt_args
   _arguments -C -s -S : \
     '(-h --help)-h[display help for command]' \
     '(-h --help)--help[display help for command]' \
-    ':shell:(bash zsh fish)' \
+    ':shell:(bash zsh fish powershell)' \
     && ret=0
   return ret
 }

@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 
 const external = [
   'better-sqlite3', 'pg', 'pg-native', '@napi-rs/keyring', 'dynalite',
-  '@aws-sdk/*', '@smithy/*', '@aws-crypto/*', 'playwright-core',
+  '@aws-sdk/*', '@smithy/*', '@aws-crypto/*', 'playwright-core', 'prom-client',
 ];
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });

@@ -17,7 +17,9 @@ import { accounts, paths, profileName } from './profile/paths.js';
 import { writePrivateFile } from './profile/writePrivateFile.js';
 import type { ClientEnv } from './clientEnv.js';
 import type { Prompter } from './prompt.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { requireWritableHome } from './profile/requireWritableHome.js';
 import { endAllApps } from './apps/endAllApps.js';
 import { saveKeyPair } from './keystore/keyPairStore.js';
 
@@ -37,9 +39,10 @@ export async function login(ce: ClientEnv, prompter: Prompter, opts: LoginOption
   const existing = await readProfile(ce.home, name).catch(() => undefined);
   const user = ce.user ?? existing?.username ?? previous?.username ?? userInfo().username;
   if (opts.ttlMinutes !== undefined && !(opts.ttlMinutes > 0)) throw new TshError('USAGE', '--ttl must be a positive number of minutes');
+  await requireWritableHome(ce.home);
 
-  // Trust: system roots, plus the cluster CA we saved at an earlier login to this proxy.
-  const knownCa = existing ? await readFile(paths.clusterCa(ce.home, name, existing.cluster), 'utf8').catch(() => '') : '';
+  // Trust: system roots, plus the cluster CAs saved at earlier logins to this proxy (kept across `tsh logout`).
+  const knownCa = await readKnownCas(ce.home, name);
   const anon = new ApiClient({ addr, ca: knownCa ? [knownCa] : undefined, insecure: ce.insecure, log: ce.log });
   try {
     const ping = await anon.get<PingResponse>('/v1/webapi/ping');
@@ -56,7 +59,7 @@ export async function login(ce: ClientEnv, prompter: Prompter, opts: LoginOption
     // Another user's login replaces this one: end its app sessions (best effort).
     // The same user keeps app logins that are still valid.
     const keepApps = existing && existing.username === res.identity.username;
-    if (existing && !keepApps) await endAllApps(ce, existing).catch(() => {});
+    if (existing && !keepApps) await endAllApps(ce, existing, { force: true }).catch(() => {});
     const { store, fallbackReason } = await openSecretStore({ home: ce.home });
     await saveKeyPair(store, accounts.login(name, user), { key: keys.privateKey, cert: res.cert });
     await writePrivateFile(paths.clusterCa(ce.home, name, res.cluster_name), res.host_ca + res.user_ca);
@@ -71,7 +74,6 @@ export async function login(ce: ClientEnv, prompter: Prompter, opts: LoginOption
       awsRoleArns: id.awsRoleArns,
       validUntil: id.expires,
       secretStore: store.kind,
-      secretStoreDescription: store.description,
       insecure: ce.insecure || undefined,
       apps: keepApps ? Object.fromEntries(Object.entries(existing.apps).filter(([, a]) => Date.parse(a.expires) > Date.now())) : {},
     };
@@ -80,4 +82,12 @@ export async function login(ce: ClientEnv, prompter: Prompter, opts: LoginOption
   } finally {
     anon.close();
   }
+}
+
+/** Every cluster CA certificate kept for a proxy (`keys/<proxy>/cas/*.pem`), concatenated; empty when none. */
+async function readKnownCas(home: string, proxy: string): Promise<string> {
+  const dir = paths.clusterCaDir(home, proxy);
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.pem')).sort();
+  const pems = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8').catch(() => '')));
+  return pems.join('');
 }

@@ -20,7 +20,10 @@ export interface ProfileStatus {
   aws_role_arns: string[];
   valid_until: string;
   expired: boolean;
-  key_store: string;
+  /** Where the login's keys are: `keychain` (the OS keychain) or `file` (0600 files). */
+  key_store: 'keychain' | 'file';
+  /** The TELEPORT_HOME the keys belong to: the files are under it, the keychain entries are named after it. */
+  key_store_path: string;
   apps: Array<{ name: string; aws_role_arn: string; public_addr: string; valid_until: string }>;
 }
 
@@ -34,7 +37,7 @@ export interface StatusReport {
   environment?: Record<string, string>;
 }
 
-function toStatus(p: Profile, now: Date): ProfileStatus {
+function toStatus(p: Profile, home: string, now: Date): ProfileStatus {
   return {
     profile_url: `https://${p.webProxyAddr}`,
     username: p.username,
@@ -44,7 +47,8 @@ function toStatus(p: Profile, now: Date): ProfileStatus {
     aws_role_arns: p.awsRoleArns,
     valid_until: p.validUntil,
     expired: Date.parse(p.validUntil) <= now.getTime(),
-    key_store: p.secretStoreDescription,
+    key_store: p.secretStore,
+    key_store_path: home,
     apps: Object.values(p.apps).map((a) => ({ name: a.name, aws_role_arn: a.awsRoleArn, public_addr: a.publicAddr, valid_until: a.expires })),
   };
 }
@@ -58,8 +62,8 @@ export async function status(ce: ClientEnv, now = new Date()): Promise<StatusRep
   const environment: Record<string, string> = {};
   for (const k of ['TELEPORT_PROXY', 'TELEPORT_USER', 'TELEPORT_HOME']) if (ce.env[k]) environment[k] = ce.env[k]!;
   return {
-    active: active && toStatus(active, now),
-    profiles: profiles.filter((p) => p !== active).map((p) => toStatus(p, now)),
+    active: active && toStatus(active, ce.home, now),
+    profiles: profiles.filter((p) => p !== active).map((p) => toStatus(p, ce.home, now)),
     environment: Object.keys(environment).length ? environment : undefined,
   };
 }

@@ -4,6 +4,7 @@
  *   auth_service  -> backend (SQLite / PostgreSQL), CAs, cluster API on listen_addr (mTLS)
  *   proxy_service -> web port: web API, cluster API for tsh/tctl, app relay, agent tunnels
  *   app_service   -> joins through the proxy, opens a reverse tunnel, signs AWS requests
+ *   diag_addr     -> /healthz, /readyz, /metrics (first up, so probes see "starting"; see diag/)
  *
  * Addresses actually bound (port 0 in tests) are written to
  * `<data_dir>/process.json` so `tctl -c` on this host finds the auth service.
@@ -25,6 +26,8 @@ import { AppService } from './app/appService.js';
 import { listen } from './listen.js';
 import { createLogger, type Logger } from './logger.js';
 import { sendError } from '../shared/http/json.js';
+import { startDiagServer } from './diag/diagServer.js';
+import { readiness } from './diag/readiness.js';
 import { readJsonBody, sendJson } from '../shared/http/json.js';
 
 /** What `process.json` holds. */
@@ -34,6 +37,8 @@ export interface ProcessInfo {
   auth_addr?: string;
   web_addr?: string;
   public_addr?: string;
+  /** host:port of the diagnostics listener, when enabled. */
+  diag_addr?: string;
 }
 
 /** A running teleport process. */
@@ -58,9 +63,15 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
     for (const c of closers.reverse()) await c().catch(() => {});
   };
   try {
-    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     const proc: TeleportProcess = { config, close };
     const info: ProcessInfo = { pid: process.pid };
+    let started = false;
+    if (config.diagAddr) {
+      const diag = await startDiagServer(config.diagAddr, { log, readiness: async () => (started ? readiness(proc) : 'teleport is starting') });
+      closers.push(() => diag.close());
+      info.diag_addr = diag.addr;
+    }
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     if (config.proxy.enabled && !config.auth.enabled) {
       throw new TshError('CONFIG', `${config.source}: proxy_service needs auth_service in the same process`, { hint: 'enable auth_service next to proxy_service; run app services on their own hosts' });
     }
@@ -99,6 +110,7 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
       proc.app = app;
     }
     await writeSecure(join(config.dataDir, 'process.json'), JSON.stringify(info, null, 2) + '\n');
+    started = true;
     return proc;
   } catch (err) {
     await close();

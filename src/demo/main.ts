@@ -30,6 +30,9 @@ import { ApiClient } from '../shared/http/apiClient.js';
 import { stepRunner } from './steps.js';
 import { missingPrerequisites } from './prerequisites.js';
 import { consoleStep } from './consoleStep.js';
+import { prepareProcess } from '../shared/processSetup.js';
+
+prepareProcess();
 
 const ACCOUNT = '123456789012';
 const ROLE_NAME = 'ExampleTeleportDynamoDBRole';
@@ -114,7 +117,6 @@ async function main(): Promise<number> {
       AWS_ACCESS_KEY_ID: sandbox.baseCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: sandbox.baseCredentials.secretAccessKey,
       AWS_REGION: 'us-east-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
 
     cluster = await steps.spin('Starting a cluster: auth, proxy and app service in one process', () =>
@@ -146,7 +148,6 @@ async function main(): Promise<number> {
       AWS_SHARED_CREDENTIALS_FILE: join(work, 'aws-credentials'),
       AWS_PAGER: '',
       NO_COLOR: tty ? undefined : '1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const tsh = (args: string[], input?: string, allowFail = false) => steps.run(`tsh ${args.join(' ')}`, [process.execPath, bin('tsh'), ...args], { env, input, allowFail });
     const tctl = (args: string[], shown = `tctl ${args.join(' ')}`) => steps.run(shown, [process.execPath, bin('tctl'), '-c', configPath, ...args], { env });

@@ -12,6 +12,21 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 
 type DynaliteFactory = (opts: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => http.Server;
 
+/**
+ * dynalite is an optional dependency of tsh-aws (only the sandbox needs it):
+ * when it is missing, say how to add it.
+ */
+function loadDynalite(): DynaliteFactory {
+  try {
+    return createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !/'dynalite'/.test((err as Error).message)) throw err;
+    throw new TshError('MISSING_PROGRAM', "the sandbox's DynamoDB needs the npm package dynalite, which is not installed", {
+      hint: 'install it next to tsh-aws: `npm install -g dynalite` when tsh-aws is installed globally, or `npm install dynalite` in a checkout',
+    });
+  }
+}
+
 /** The in-memory DynamoDB behind the sandbox's gateway: only the gateway and the table seeding reach it, never a client. */
 export interface DynaliteBackend {
   /** Sends a verified request to dynalite and streams its answer to res; resolves with the status. */
@@ -26,7 +41,7 @@ export interface DynaliteBackend {
  * the two ways the sandbox talks to it over a kept-alive connection pool.
  */
 export async function startDynalite(): Promise<DynaliteBackend> {
-  const dynalite = (createRequire(import.meta.url)('dynalite') as DynaliteFactory)({
+  const dynalite = loadDynalite()({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,

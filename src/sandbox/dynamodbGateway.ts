@@ -48,6 +48,8 @@ export async function startDynamoDbGateway(opts: {
   iam: SandboxIam;
   clock: () => Date;
   log: LogRequest;
+  /** Default 0: a free one. */
+  port?: number;
 }): Promise<{ endpoint: string; callBackend: CallBackend; close(): Promise<void> }> {
   const backend = await startDynalite();
   const server = http.createServer((req, res) => {
@@ -58,7 +60,7 @@ export async function startDynamoDbGateway(opts: {
     await backend.close();
   };
   try {
-    const endpoint = await listenLocal(server);
+    const endpoint = await listenLocal(server, opts.port);
     return { endpoint, callBackend: backend.call, close };
   } catch (err) {
     await close();

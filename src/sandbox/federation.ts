@@ -41,7 +41,13 @@ class FederationError extends Error {
  *       a valid token -> a stand-in console page naming the federated user (ROLE/SESSION),
  *       the account and the destination; a used, expired or unknown token is refused
  */
-export async function startFederation(opts: { iam: SandboxIam; clock: () => Date; log: LogRequest }): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startFederation(opts: {
+  iam: SandboxIam;
+  clock: () => Date;
+  log: LogRequest;
+  /** Default 0: a free one. */
+  port?: number;
+}): Promise<{ endpoint: string; close(): Promise<void> }> {
   const pending = new Map<string, PendingSignin>();
   const server = http.createServer((req, res) => {
     const now = opts.clock();
@@ -88,7 +94,7 @@ export async function startFederation(opts: { iam: SandboxIam; clock: () => Date
       opts.log({ time: now, service: 'signin', action, callerArn, status, errorCode, sessionDuration });
     }
   });
-  const endpoint = await listenLocal(server);
+  const endpoint = await listenLocal(server, opts.port);
   return { endpoint, close: () => closeServer(server) };
 }
 

@@ -4,6 +4,7 @@ import type { SandboxRequest } from './requestLog.js';
 import { seedTables, type SandboxTableSpec } from './seedTables.js';
 import { startSts } from './sts.js';
 import { startFederation } from './federation.js';
+import { portSequence } from './listen.js';
 
 export type { SandboxRoleSpec } from './iam.js';
 export type { SandboxRequest } from './requestLog.js';
@@ -19,6 +20,8 @@ export interface SandboxOptions {
   tables?: SandboxTableSpec[];
   /** The sandbox's notion of now: session expiry, Expiration, signature clock skew. */
   clock?: () => Date;
+  /** The first port of the servers, which take consecutive ports in the order they start (STS, DynamoDB, ...); default: free ones. */
+  port?: number;
 }
 
 /** A running local AWS: STS, DynamoDB and the console sign-in (federation) endpoint on loopback. */
@@ -58,12 +61,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     requests.push(entry);
   };
 
-  const sts = await startSts({ iam, clock, log });
+  const nextPort = portSequence(opts.port);
+  const sts = await startSts({ iam, clock, log, port: nextPort() });
   let dynamodb: Awaited<ReturnType<typeof startDynamoDbGateway>> | undefined;
   let federation: Awaited<ReturnType<typeof startFederation>> | undefined;
   try {
-    dynamodb = await startDynamoDbGateway({ iam, clock, log });
-    federation = await startFederation({ iam, clock, log });
+    dynamodb = await startDynamoDbGateway({ iam, clock, log, port: nextPort() });
+    federation = await startFederation({ iam, clock, log, port: nextPort() });
     await seedTables(dynamodb.callBackend, opts.tables ?? []);
   } catch (err) {
     await federation?.close();

@@ -1,16 +1,29 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TshError } from '../shared/errors.js';
+
+/**
+ * The ports the sandbox's servers take, one after another: `first`, `first + 1`, ...
+ * (`teleport sandbox --port`), or a free one each when `first` is undefined or 0.
+ */
+export function portSequence(first?: number): () => number {
+  let next = first ?? 0;
+  return () => (next === 0 ? 0 : next++);
+}
 
 /**
  * Starting and stopping the sandbox's HTTP servers: each listens on
- * 127.0.0.1 port 0, and stopping drops kept-alive client connections too, so
- * that nothing is left holding the process open after close().
+ * 127.0.0.1 (port 0, a free one, unless `teleport sandbox --port` chose), and
+ * stopping drops kept-alive client connections too, so that nothing is left
+ * holding the process open after close().
  */
-export async function listenLocal(server: Server): Promise<string> {
+export async function listenLocal(server: Server, port = 0): Promise<string> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
+    const onError = (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new TshError('LISTEN', `127.0.0.1:${port} is already in use`, { hint: 'choose other ports with --port (the sandbox takes that port and the next ones)' }) : err);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
       resolve();
     });
   });

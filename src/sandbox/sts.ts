@@ -33,11 +33,13 @@ export async function startSts(opts: {
   iam: SandboxIam;
   clock: () => Date;
   log: LogRequest;
+  /** Default 0: a free one. */
+  port?: number;
 }): Promise<{ endpoint: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     void handle(req, res, opts);
   });
-  const endpoint = await listenLocal(server);
+  const endpoint = await listenLocal(server, opts.port);
   return { endpoint, close: () => closeServer(server) };
 }
 

@@ -71,11 +71,14 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+/** The exit code of a command interrupted by Ctrl-C (128 + SIGINT), whether it failed or stopped as asked. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
 /** Process exit code for each error code (0 is success, 2 usage, 130 Ctrl-C). */
 const exitCodeByCode: Partial<Record<ErrorCode, number>> = {
   USAGE: 2,
   MISSING_PROGRAM: 127,
-  INTERRUPTED: 130,
+  INTERRUPTED: INTERRUPTED_EXIT_CODE,
 };
 
 /** An error a user can act on: a code, one sentence, and optionally what to do. */

@@ -23,7 +23,7 @@ before(async () => {
   const profile = {
     name: 'proxy.example.com', webProxyAddr: 'proxy.example.com:3080', username: 'alice', cluster: 'example.com',
     roles: ['access'], traits: {}, awsRoleArns: [], validUntil: new Date(Date.now() + 3600e3).toISOString(),
-    secretStore: 'file', secretStoreDescription: '0600 files', apps: {},
+    secretStore: 'file', apps: {},
   };
   await writeFile(join(home, 'proxy.example.com.json'), JSON.stringify(profile));
   await writeFile(join(home, 'current-profile'), 'proxy.example.com\n');

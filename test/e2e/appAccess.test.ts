@@ -108,14 +108,18 @@ describe('app access through the cluster', () => {
   });
 
   test('tsh apps ls -f json and tsh apps config describe the app and the login', async () => {
+    // Teleport's app resources: scripts read .metadata.name and .spec.public_addr.
     const ls = JSON.parse((await runBin('tsh', ['apps', 'ls', '-f', 'json'], { env: alice.env })).stdout);
-    assert.equal(ls[0].name, 'aws');
-    assert.equal(ls[0].aws, true);
-    assert.deepEqual(ls[0].awsRoleArns, [ROLE]);
+    assert.equal(ls[0].kind, 'app');
+    assert.equal(ls[0].metadata.name, 'aws');
+    assert.equal(ls[0].spec.cloud, 'AWS');
+    assert.match(ls[0].spec.public_addr, /^aws\.127\.0\.0\.1$/);
     const yaml = await runBin('tsh', ['apps', 'ls', '-f', 'yaml'], { env: alice.env });
-    assert.match(yaml.stdout, /^- name: aws$/m);
+    assert.match(yaml.stdout, /^- kind: app$/m);
+    assert.match(yaml.stdout, /^ {4}name: aws$/m);
     const cfg = JSON.parse((await runBin('tsh', ['apps', 'config', '-f', 'json'], { env: alice.env })).stdout);
-    assert.deepEqual(Object.keys(cfg).sort(), ['aws_role_arn', 'ca', 'cert', 'key', 'name', 'uri']);
+    assert.deepEqual(Object.keys(cfg), ['name', 'uri', 'ca', 'cert', 'key', 'curl', 'aws_role_arn']);
+    assert.equal(cfg.curl, `curl \\\n  --cert "${cfg.cert}" \\\n  --key "${cfg.key}" \\\n  ${cfg.uri}`);
     assert.equal(cfg.aws_role_arn, ROLE);
     assert.match(cfg.uri, /^https:\/\/aws\.127\.0\.0\.1:\d+$/);
     // File store: paths to PEM files a tool such as curl can use.
@@ -142,9 +146,11 @@ describe('app access through the cluster', () => {
       while (!/tunnel to the proxy at .* is up/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       assert.match(out, /tunnel to the proxy at .* is up/);
       const apps = JSON.parse((await cluster.tctl(['apps', 'ls', '-f', 'json'])).stdout);
-      assert.deepEqual(apps.map((a: any) => a.app.name).sort(), ['aws', 'aws-gov']);
+      assert.deepEqual(apps.map((a: any) => a.spec.app.metadata.name).sort(), ['aws', 'aws-gov']);
       const ls = JSON.parse((await runBin('tsh', ['apps', 'ls', '-f', 'json'], { env: alice.env })).stdout);
-      assert.equal(ls.find((a: any) => a.name === 'aws-gov').aws, true, 'a GovCloud console URI is an AWS app');
+      const gov = ls.find((a: any) => a.metadata.name === 'aws-gov');
+      assert.equal(gov.spec.cloud, 'AWS', 'a GovCloud console URI is an AWS app');
+      assert.deepEqual(gov.spec.aws, { region: 'us-gov-west-1' }, "the partition's region");
     } finally {
       child.kill('SIGTERM');
     }

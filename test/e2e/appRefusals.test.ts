@@ -258,7 +258,8 @@ describe('refusals', () => {
     assert.equal(r.code, 0, r.stderr);
     const servers = JSON.parse(r.stdout);
     assert.equal(servers.length, 1);
-    assert.equal(servers[0].app.name, 'aws');
-    assert.equal(servers[0].app.uri, 'https://console.aws.amazon.com/home/home');
+    assert.equal(servers[0].kind, 'app_server');
+    assert.equal(servers[0].spec.app.metadata.name, 'aws');
+    assert.equal(servers[0].spec.app.spec.uri, 'https://console.aws.amazon.com/home/home');
   });
 });

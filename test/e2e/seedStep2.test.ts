@@ -2,14 +2,15 @@
  * The seed guide's step 2, verbatim, against a real cluster: an editor
  * creates the aws-dynamodb-access role (plain, then templated with users
  * alice and bob), adds it to their own roles with the guide's jq pipeline,
- * logs out and in, and sees it in `tsh status`.
+ * logs out and in (on the self-signed proxy, without --insecure the second
+ * time), and sees it in `tsh status`.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startCluster, addUser, userEnv, tshLogin, type TestCluster } from '../helpers/cluster.js';
-import { repoRoot, runBin, runShell } from '../helpers/binaries.js';
+import { repoRoot, runBin, runProgram, runShell } from '../helpers/binaries.js';
 
 let cluster: TestCluster;
 let user: Awaited<ReturnType<typeof userEnv>>;
@@ -105,9 +106,11 @@ tctl users update $(tsh status -f json | jq -r '.active.username') \\
   const before = JSON.parse((await sh('tsh status -f json')).stdout);
   assert.deepEqual(before.active.roles, ['access', 'editor']);
 
-  assert.equal((await sh('tsh logout')).code, 0);
-  const relogin = await tshLogin(user.env, cluster.proxyAddr, 'carol', password);
+  // As the guide writes it, with no --insecure: the self-signed proxy is verified with the
+  // cluster CA that the first `tsh login --insecure` saved, which `tsh logout` keeps.
+  const relogin = await runProgram('bash', ['-c', `tsh logout && tsh login --proxy=${cluster.proxyAddr} --user=carol`], { env: user.env, cwd: user.home, input: `${password}\n` });
   assert.equal(relogin.code, 0, relogin.stderr);
+  assert.doesNotMatch(relogin.stderr, /insecure/);
   const after = await runBin('tsh', ['status'], { env: user.env });
   assert.equal(after.code, 0, after.stderr);
   assert.match(after.stdout, /Roles:\s+access, editor, aws-dynamodb-access/);

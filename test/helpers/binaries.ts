@@ -15,14 +15,16 @@ export interface RunResult {
   stderr: string;
 }
 
-/** A clean environment for a child: PATH and HOME plus what the test adds; no ambient AWS or Teleport settings. */
+/**
+ * A clean environment for a child: PATH and HOME plus what the test adds; no ambient AWS or Teleport
+ * settings (not even the AWS SDK's warning switch: the programs set it themselves at start-up).
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
     LANG: 'C.UTF-8',
     NO_COLOR: '1',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
@@ -51,6 +53,8 @@ export function runProgram(command: string, args: string[], opts: { env: NodeJS.
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
+    // A program that exits before reading its input (at once, on a usage error) closes the pipe: not an error here.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }

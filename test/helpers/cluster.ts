@@ -30,6 +30,8 @@ export interface TestCluster {
 
 export interface ClusterOptions {
   secondFactor?: 'off' | 'otp';
+  /** Extra lines inside `teleport:` (indented two spaces), e.g. diag_addr. */
+  teleportYaml?: string;
   /** Extra YAML appended to the config (e.g. an app_service section). */
   extraYaml?: string;
   /** Extra lines inside proxy_service (indented two spaces), e.g. https_keypairs. */
@@ -50,7 +52,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<TestClust
     `version: v3
 teleport:
   data_dir: ${dataDir}
-${storage}auth_service:
+${storage}${opts.teleportYaml ?? ''}auth_service:
   enabled: yes
   cluster_name: ${opts.clusterName ?? 'test.example.com'}
   listen_addr: 127.0.0.1:0

@@ -246,7 +246,6 @@ export async function makeTestHome(
     awsRoleArns: ['arn:aws:iam::123456789012:role/reader'],
     validUntil: new Date(Date.now() + 86_400_000).toISOString(),
     secretStore: 'file',
-    secretStoreDescription: 'files',
     apps: {},
   };
   const ttl = opts.appCertTtlMs ?? 3_600_000;
@@ -260,7 +259,8 @@ export async function makeTestHome(
   }
   await writeProfile(home, profile);
   const messages: string[] = [];
-  const ce = clientEnv({}, { PATH: process.env.PATH, TELEPORT_HOME: home, ...opts.env }, (m) => messages.push(m));
+  // A user with a region set, as most are (the region tests take it away).
+  const ce = clientEnv({}, { PATH: process.env.PATH, TELEPORT_HOME: home, AWS_REGION: 'us-east-1', ...opts.env }, (m) => messages.push(m));
   return {
     home,
     profile,

@@ -4,7 +4,7 @@ import { describeProgram } from './describeProgram.js';
 import { renderCompletion, type Shell } from './shells.js';
 
 /**
- * `PROGRAM completion bash|zsh|fish`: prints the completion script of the
+ * `PROGRAM completion bash|zsh|fish|powershell`: prints the completion script of the
  * program it runs in, generated from the very tree that parsed the line, so it
  * is the script committed in completions/ (a test holds them equal). Shared by
  * tsh and tctl; commander has already checked the shell against its choices.

@@ -9,5 +9,6 @@ Install:
   zsh   ${program} completion zsh > ~/.zfunc/_${program}   (with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc)
         or: source <(${program} completion zsh)      (in ~/.zshrc, after compinit)
   fish  ${program} completion fish > ~/.config/fish/completions/${program}.fish
+  powershell  ${program} completion powershell | Out-String | Invoke-Expression   (in $PROFILE)
 ${program === 'tsh' ? '\nApp and role names come from the last `tsh apps ls` and your app logins under TELEPORT_HOME.\n' : ''}`;
 }

@@ -1,7 +1,7 @@
 /**
  * Quoting for the generated scripts. Everything that comes from the command
  * tree (descriptions, choices) passes through here, so an apostrophe in a
- * description cannot end a string early in any of the three shells.
+ * description cannot end a string early in any of the shells.
  */
 
 /** A POSIX single-quoted word (bash and zsh): `it's` -> `'it'\''s'`. */
@@ -12,6 +12,11 @@ export function shQuote(s: string): string {
 /** A fish single-quoted word: only `\` and `'` are special inside. */
 export function fishQuote(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A PowerShell single-quoted string: only `'` is special inside, written twice. */
+export function psQuote(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /**

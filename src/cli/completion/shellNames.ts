@@ -3,7 +3,7 @@
  * the command trees can offer them as `completion <shell>` choices without
  * loading the generators.
  */
-export const shells = ['bash', 'zsh', 'fish'] as const;
+export const shells = ['bash', 'zsh', 'fish', 'powershell'] as const;
 
 /** One of {@link shells}. */
 export type Shell = (typeof shells)[number];

@@ -3,6 +3,7 @@ import { renderBash } from './bash.js';
 import { renderFish } from './fish.js';
 import type { Shell } from './shellNames.js';
 import { renderZsh } from './zsh.js';
+import { renderPowerShell } from './powershell.js';
 
 export { shells, type Shell } from './shellNames.js';
 
@@ -15,5 +16,7 @@ export function renderCompletion(shell: Shell, root: CompletionNode): string {
       return renderZsh(root);
     case 'fish':
       return renderFish(root);
+    case 'powershell':
+      return renderPowerShell(root);
   }
 }

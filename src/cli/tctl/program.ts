@@ -8,6 +8,7 @@ import { lazy } from '../lazy.js';
 import { VERSION } from '../../shared/version.js';
 import { installHelp } from '../completion/install.js';
 import { shells } from '../completion/shellNames.js';
+import { parseCount } from '../parseNumbers.js';
 
 const formats = (values: string[], fallback: string, short = true) =>
   new Option(`${short ? '-f, ' : ''}--format <format>`, `output format (${values.join(', ')})`).choices(values).default(fallback);
@@ -27,7 +28,10 @@ export function buildTctl(ctx: CliContext): Command {
   const program = withGlobals(new Command('tctl')).description('Administer a tsh-aws cluster: roles, users, join tokens, apps, audit log.').enablePositionalOptions().showSuggestionAfterError(true);
   const cmd = (parent: Command, name: string) => withGlobals(parent.command(name));
 
-  cmd(program, 'status').description('Show the cluster name, version and CA pin').action(lazy(ctx, () => import('./commands/status.js')));
+  cmd(program, 'status')
+    .description('Show the cluster name, version and CA pin')
+    .addOption(formats(['text', 'json', 'yaml'], 'text'))
+    .action(lazy(ctx, () => import('./commands/status.js')));
   cmd(program, 'create')
     .description('Create roles and users from a YAML file (kind: role v5, kind: user v2)')
     .argument('<file>', 'YAML file with one or more documents (- for standard input)')
@@ -85,17 +89,21 @@ export function buildTctl(ctx: CliContext): Command {
     .description('Show audit events')
     .option('--since <duration>', 'how far back (e.g. 15m, 1h, 24h)', '1h')
     .option('--type <event>', 'only this event type (e.g. app.session.start)')
-    .option('--limit <n>', 'at most this many (the newest)', Number)
+    .option('--limit <n>', 'at most this many (the newest)', parseCount)
     .addOption(formats(['text', 'json'], 'text'))
     .action(lazy(ctx, () => import('./commands/auditEvents.js')));
 
   program
     .command('completion')
-    .description('Print the shell completion script (bash, zsh or fish)')
+    .description('Print the shell completion script (bash, zsh, fish or powershell)')
     .addArgument(new Argument('<shell>', 'your shell').choices(shells))
     .addHelpText('after', installHelp('tctl'))
     .action(lazy(ctx, () => import('../completion/completionCommand.js')));
 
+  cmd(program, 'version')
+    .description('Print the version')
+    .addOption(formats(['text', 'json'], 'text'))
+    .action(lazy(ctx, () => import('../versionCommand.js')));
   program.version(VERSION, '--version', 'print the version');
   return program;
 }

@@ -7,7 +7,7 @@
  * (the same status and rendering code runs), minus ~20 ms of loading.
  */
 import { VERSION } from '../../shared/version.js';
-import { versionText } from './versionText.js';
+import { versionText } from '../versionText.js';
 // Everything else is imported where it is used: in this CommonJS bundle such
 // imports stay inline but are evaluated only when reached, so `tsh version`
 // does not pay for the terminal, colour and file-system modules (~2-3 ms).
@@ -32,7 +32,7 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
     return 0;
   }
   if (command === 'version' && (format === 'text' || format === 'json')) {
-    process.stdout.write(versionText(format));
+    process.stdout.write(versionText('tsh', format));
     return 0;
   }
   if (command === '__complete' && rest.length >= 1 && rest.length <= 2) {

@@ -8,6 +8,7 @@ import { lazy, withGlobalFlags } from '../lazy.js';
 import { VERSION } from '../../shared/version.js';
 import { installHelp } from '../completion/install.js';
 import { shells } from '../completion/shellNames.js';
+import { parseMinutes, parsePort } from '../parseNumbers.js';
 
 const formats = (values: string[], fallback: string) => new Option('-f, --format <format>', `output format (${values.join(', ')})`).choices(values).default(fallback);
 
@@ -22,10 +23,13 @@ export function buildTsh(ctx: CliContext): Command {
 
   cmd(program, 'login')
     .description('Log in to a cluster and keep a short-lived certificate in the OS keychain')
-    .option('--ttl <minutes>', 'how long the login lasts, in minutes (the roles may cap it)', Number)
+    .option('--ttl <minutes>', 'how long the login lasts, in minutes (the roles may cap it)', parseMinutes)
     .addOption(formats(['text', 'json'], 'text'))
     .action(lazy(ctx, () => import('./commands/login.js')));
-  cmd(program, 'logout').description('Log out: end app sessions and remove keys and certificates').action(lazy(ctx, () => import('./commands/logout.js')));
+  cmd(program, 'logout')
+    .description('Log out: end app sessions and remove keys and certificates')
+    .option('--force', 'remove the local keys even when the app sessions cannot be ended on the cluster (proxy unreachable)')
+    .action(lazy(ctx, () => import('./commands/logout.js')));
   cmd(program, 'status')
     .description('Show the current login')
     .addOption(formats(['text', 'json', 'yaml'], 'text'))
@@ -33,7 +37,7 @@ export function buildTsh(ctx: CliContext): Command {
   cmd(program, 'version')
     .description('Print the version')
     .addOption(formats(['text', 'json'], 'text'))
-    .action(lazy(ctx, () => import('./commands/version.js')));
+    .action(lazy(ctx, () => import('../versionCommand.js')));
 
   const apps = program.command('apps').alias('app').description('List and log into apps');
   cmd(apps, 'ls')
@@ -45,8 +49,9 @@ export function buildTsh(ctx: CliContext): Command {
     .description('Log into an app; for AWS apps, choose the IAM role')
     .argument('<app>', 'app name (see `tsh apps ls`)')
     .option('--aws-role <name|arn>', '(AWS apps) IAM role name or ARN to use')
-    .option('--ttl <minutes>', 'lifetime of the app certificate in minutes (at most the login\'s)', Number)
+    .option('--ttl <minutes>', 'lifetime of the app certificate in minutes (at most the login\'s)', parseMinutes)
     .option('-q, --quiet', 'print nothing on success')
+    .addOption(formats(['text', 'json', 'yaml'], 'text'))
     .action(lazy(ctx, () => import('./commands/appsLogin.js')));
   cmd(apps, 'logout')
     .description('Log out of an app (all apps when none is named)')
@@ -55,7 +60,7 @@ export function buildTsh(ctx: CliContext): Command {
   cmd(apps, 'config')
     .description('Print an app login\'s settings (paths, certificate, role)')
     .argument('[app]', 'app name (needed when logged into several)')
-    .addOption(formats(['text', 'uri', 'ca', 'cert', 'key', 'json', 'yaml'], 'text'))
+    .addOption(formats(['text', 'uri', 'ca', 'cert', 'key', 'curl', 'json', 'yaml'], 'text'))
     .action(lazy(ctx, () => import('./commands/appsConfig.js')));
 
   const aws = cmd(program, 'aws')
@@ -78,7 +83,7 @@ export function buildTsh(ctx: CliContext): Command {
   const proxy = program.command('proxy').description('Start local proxies');
   cmd(proxy, 'aws')
     .description('Start a local HTTPS proxy (or endpoint) for any AWS SDK')
-    .option('-p, --port <port>', 'local port to listen on (default: a free one)', Number)
+    .option('-p, --port <port>', 'local port to listen on (default: a free one)', parsePort)
     .option('--app <name>', 'AWS app to use when logged into several')
     .option('-e, --endpoint-url', 'serve a local endpoint URL instead of an HTTPS proxy')
     .addOption(formats(['unix', 'text', 'command-prompt', 'powershell', 'fish', 'json'], process.platform === 'win32' ? 'powershell' : 'unix'))
@@ -86,7 +91,7 @@ export function buildTsh(ctx: CliContext): Command {
 
   program
     .command('completion')
-    .description('Print the shell completion script (bash, zsh or fish)')
+    .description('Print the shell completion script (bash, zsh, fish or powershell)')
     .addArgument(new Argument('<shell>', 'your shell').choices(shells))
     .addHelpText('after', installHelp('tsh'))
     .action(lazy(ctx, () => import('./commands/completion.js')));

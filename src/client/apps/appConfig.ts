@@ -22,6 +22,12 @@ export interface AppConfigView {
   /** The app certificate and key: file paths or PEM text, as `key_form` says. */
   cert: string;
   key: string;
+  /**
+   * A curl command line that reaches the app with this login, as Teleport
+   * prints it: file paths with the file store; with the keychain the PEM
+   * comes from `tsh apps config -f cert|key` through process substitution.
+   */
+  curl: string;
   /** The IAM role the login is bound to; absent for apps that are not AWS. */
   aws_role_arn?: string;
   /** 'file' when cert/key are paths, 'pem' when they are the contents. */
@@ -41,7 +47,7 @@ export function pickAppLogin(profile: Profile, app?: string): string {
 }
 
 /** The settings of one app login. */
-export async function appConfig(home: string, profile: Profile, store: SecretStore, app?: string): Promise<AppConfigView> {
+export async function appConfig(home: string, profile: Profile, store: SecretStore, app?: string, opts: { insecure?: boolean } = {}): Promise<AppConfigView> {
   const name = pickAppLogin(profile, app);
   const a = profile.apps[name];
   const port = parseHostPort(profile.webProxyAddr, 3080).port;
@@ -56,13 +62,23 @@ export async function appConfig(home: string, profile: Profile, store: SecretSto
     cert = pair.cert;
     key = pair.key;
   }
+  const uri = `https://${a.publicAddr}${port === 443 ? '' : `:${port}`}`;
+  const credential = (flag: 'cert' | 'key', path: string) => (store.kind === 'file' ? `"${path}"` : `<(tsh apps config -f ${flag} ${name})`);
+  const curl = [`curl ${opts.insecure ? '--insecure ' : ''}\\`, `  --cert ${credential('cert', cert)} \\`, `  --key ${credential('key', key)} \\`, `  ${uri}`].join('\n');
   return {
     name,
-    uri: `https://${a.publicAddr}${port === 443 ? '' : `:${port}`}`,
+    uri,
     ca: paths.clusterCa(home, profile.name, profile.cluster),
     cert,
     key,
+    curl,
     aws_role_arn: a.awsRoleArn || undefined,
     key_form: store.kind === 'file' ? 'file' : 'pem',
   };
+}
+
+/** What `-f json|yaml` prints: the view without `key_form` (Teleport's fields: name, uri, ca, cert, key, curl, aws_role_arn). */
+export function appConfigFields(c: AppConfigView): Omit<AppConfigView, 'key_form'> {
+  const { key_form: _form, ...fields } = c;
+  return fields;
 }

@@ -15,6 +15,7 @@ import type { ClientEnv } from '../clientEnv.js';
 import { listApps } from './listApps.js';
 import { chooseAwsRole } from './chooseAwsRole.js';
 import { saveKeyPair } from '../keystore/keyPairStore.js';
+import { requireWritableHome } from '../profile/requireWritableHome.js';
 
 /** What an app login produced, so the command can tell an AWS app from another and print the IAM role in use. */
 export interface AppLoginResult {
@@ -26,6 +27,7 @@ export interface AppLoginResult {
 
 /** Logs into an app; see the module comment. */
 export async function appLogin(ce: ClientEnv, session: ClusterSession, opts: { app: string; awsRole?: string; ttlMinutes?: number }): Promise<AppLoginResult> {
+  await requireWritableHome(ce.home);
   const apps = await listApps(ce, session);
   const app = apps.find((a) => a.name === opts.app);
   if (!app) throw new TshError('NOT_FOUND', `app "${opts.app}" not found`, { hint: 'use `tsh apps ls` to see registered apps' });

@@ -11,10 +11,9 @@
  *   exit code  <------------------------------------------- the child's (a signal N: 128+N)
  *
  * The arguments reach the program unchanged; stdin, stdout and stderr are
- * shared with it. `--exec CMD` runs CMD instead of `aws`: a single word is
- * executed directly (no shell), while a CMD with spaces
- * (`--exec "terraform -chdir=infra"`) is run by /bin/sh as `CMD "$@"`, so
- * CMD may carry its own flags and ARGS still arrive unsplit. In endpoint
+ * shared with it. `--exec CMD` runs CMD instead of `aws`; CMD may carry its
+ * own flags (`--exec "terraform -chdir=infra"`) and ARGS still arrive
+ * unsplit: no shell ever reads them (see childCommand.ts). In endpoint
  * mode the aws CLI gets `--endpoint-url https://127.0.0.1:PORT` before ARGS;
  * another program gets AWS_ENDPOINT_URL instead (SDKs read it; it is not a
  * flag they would understand).
@@ -25,6 +24,7 @@ import { TshError } from '../../shared/errors.js';
 import type { ClientEnv } from '../clientEnv.js';
 import { startLocalAwsProxy, type LocalAwsProxyOptions } from '../localproxy/localAwsProxy.js';
 import { awsChildEnv } from './childEnv.js';
+import { childCommand } from './childCommand.js';
 
 /** What to run. */
 export interface RunAwsCliOptions {
@@ -80,12 +80,8 @@ export async function runAwsCli(ce: ClientEnv, opts: RunAwsCliOptions): Promise<
 }
 
 function startChild(program: string, args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): ChildProcess {
-  if (/\s/.test(program.trim())) {
-    if (process.platform === 'win32') return spawn(program, args, { env, stdio, shell: true });
-    // `$0` is the command text (for messages); ARGS become "$@", never re-split.
-    return spawn('/bin/sh', ['-c', `${program} "$@"`, program, ...args], { env, stdio });
-  }
-  return spawn(program, args, { env, stdio });
+  const command = childCommand(program, args);
+  return spawn(command.file, command.args, { env, stdio });
 }
 
 function waitForExit(child: ChildProcess, exec: string | undefined): Promise<number> {
@@ -102,7 +98,9 @@ function waitForExit(child: ChildProcess, exec: string | undefined): Promise<num
       if (err.code === 'ENOENT' || err.code === 'EACCES') {
         const what = exec ? `the program "${exec}"` : 'the aws CLI';
         const why = err.code === 'ENOENT' ? 'was not found' : 'is not executable';
-        reject(new TshError('MISSING_PROGRAM', `${what} ${why}`, { hint: exec ? `check the --exec value and your PATH` : INSTALL_HINT, cause: err }));
+        // Windows starts .exe files only without a shell; a .cmd or .bat script (pip's aws.cmd) is not found.
+        const windows = process.platform === 'win32' ? ' (on Windows it must be an .exe; a .cmd or .bat script runs with --exec "cmd /c NAME")' : '';
+        reject(new TshError('MISSING_PROGRAM', `${what} ${why}`, { hint: (exec ? 'check the --exec value and your PATH' : INSTALL_HINT) + windows, cause: err }));
       } else reject(new TshError('INTERNAL', `could not start ${exec ?? 'aws'}: ${err.message}`, { cause: err }));
     });
     child.once('close', (code, signal) => {

@@ -2,16 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { TshError } from '../../shared/errors.js';
 import { checkAccount } from './fileStore.js';
-import type { SecretStore } from './secretStore.js';
+import { keychainName, type SecretStore } from './secretStore.js';
 
 /** The keychain service every tsh-aws entry is filed under. */
 export const KEYCHAIN_SERVICE = 'tsh-aws';
-
-const platformNames: Record<string, string> = {
-  linux: 'Secret Service',
-  darwin: 'macOS Keychain',
-  win32: 'Windows Credential Manager',
-};
 
 /**
  * Opens the OS keychain through @napi-rs/keyring, or says why it cannot be used.
@@ -37,7 +31,7 @@ const platformNames: Record<string, string> = {
  */
 export async function openKeychainStore(opts: { home: string }): Promise<SecretStore | { unavailable: string }> {
   const home = resolve(opts.home);
-  const name = platformNames[process.platform] ?? process.platform;
+  const name = keychainName();
   const fail = (err: unknown) => ({ unavailable: `${name}: ${oneLine(err)}` });
 
   let keyring: typeof import('@napi-rs/keyring');

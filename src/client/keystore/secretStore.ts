@@ -18,3 +18,8 @@ export interface SecretStore {
   /** True when something was removed. */
   delete(account: string): Promise<boolean>;
 }
+
+/** What the OS keychain is called on this platform, in messages and `tsh status`. */
+export function keychainName(platform: NodeJS.Platform = process.platform): string {
+  return ({ linux: 'Secret Service', darwin: 'macOS Keychain', win32: 'Windows Credential Manager' } as Partial<Record<NodeJS.Platform, string>>)[platform] ?? platform;
+}

@@ -28,6 +28,7 @@ import { startForwardProxy } from './forwardProxy.js';
 import { planAppLogin } from './planAppLogin.js';
 import type { TlsTerminator } from './tlsTerminator.js';
 import type { UpstreamPool } from './upstream.js';
+import { chooseRegion } from '../aws/region.js';
 
 /** How to run the proxy. */
 export interface LocalAwsProxyOptions {
@@ -66,7 +67,8 @@ export interface LocalAwsProxy {
   fake: FakeCredentials;
   /**
    * The variables a client needs: the fake keys and AWS_CA_BUNDLE, plus
-   * HTTPS_PROXY in proxy mode (in endpoint mode the client is given the URL).
+   * HTTPS_PROXY in proxy mode (in endpoint mode the client is given the URL),
+   * and AWS_REGION when the user's own settings name no region (see aws/region.ts).
    */
   settings: Record<string, string>;
   /** Resolves when certificates are loaded and requests can be served; rejects with the TshError that stops it. */
@@ -161,6 +163,9 @@ export async function startLocalAwsProxy(ce: ClientEnv, opts: LocalAwsProxyOptio
     AWS_CA_BUNDLE: plan.caPath,
   };
   if (!opts.endpointUrl) settings.HTTPS_PROXY = server.url;
+  const region = chooseRegion(ce.env, plan.login);
+  if (region.region) settings.AWS_REGION = region.region;
+  if (region.note) ce.warn(region.note);
   return {
     mode: opts.endpointUrl ? 'endpoint' : 'proxy',
     port: server.port,

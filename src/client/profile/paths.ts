@@ -31,6 +31,7 @@ export function profileName(proxyAddr: string): string {
 export const paths = {
   currentProfile: (home: string) => join(home, 'current-profile'),
   profile: (home: string, proxy: string) => join(home, `${proxy}.json`),
+  clusterCaDir: (home: string, proxy: string) => join(home, 'keys', proxy, 'cas'),
   clusterCa: (home: string, proxy: string, cluster: string) => join(home, 'keys', proxy, 'cas', `${cluster}.pem`),
   appsCache: (home: string) => join(home, 'cache', 'apps.json'),
   localCaCert: (home: string, proxy: string, user: string, cluster: string, app: string) => join(home, 'keys', proxy, `${user}-app`, cluster, `${app}-localca.pem`),

@@ -36,8 +36,6 @@ export interface Profile {
   validUntil: string;
   /** Where the keys are: 'keychain' or 'file'. */
   secretStore: 'keychain' | 'file';
-  /** How `tsh status` names the store (`OS keychain (...)` or `0600 files under ...`). */
-  secretStoreDescription: string;
   /** The login used --insecure (the proxy certificate was not verified then). */
   insecure?: boolean;
   /** App logins by app name. */

@@ -38,6 +38,7 @@ import { AssumeRoleCache } from './assumeRole.js';
 import { AuditBatcher } from './auditBatcher.js';
 import { createConsoleHandler, dispatchConsoleRequests } from './consoleSignin.js';
 import type { PingResponse } from '../../shared/api/types.js';
+import { watchAuditBacklog, watchTunnel } from '../diag/metrics.js';
 
 /** The agent's stored identity. */
 interface HostIdentity {
@@ -57,6 +58,7 @@ const ROLE_CACHE_MS = 5_000;
 /** A running app service (see the module comment); a teleport process whose config enables app_service makes one with AppService.start. */
 export class AppService {
   private heartbeat?: NodeJS.Timeout;
+  private unwatch: Array<() => void> = [];
 
   private constructor(
     readonly hostId: string,
@@ -157,6 +159,7 @@ export class AppService {
       tunnel.start();
     }
     const svc = new AppService(identity.hostId, tunnel, api, audit, server);
+    svc.unwatch.push(watchAuditBacklog(() => audit.backlog), watchTunnel(() => svc.readiness() === undefined));
     const beat = async () => {
       const servers = [...apps.values()].map((app) => ({ hostId: identity.hostId, hostname: config.nodeName, version: VERSION, app: appSpec(app) }));
       try {
@@ -182,6 +185,12 @@ export class AppService {
     return this.audit.flush();
   }
 
+  /** Why this service cannot serve now (for /readyz), or undefined when it can: its tunnel to the proxy must be up. */
+  readiness(): string | undefined {
+    if (!this.tunnel || this.tunnel.up) return undefined;
+    return `app service: the tunnel to the proxy at ${this.tunnel.target} is down`;
+  }
+
   /** Resolves when the proxy routes to this service (at once when they share a process). */
   get ready(): Promise<void> {
     return this.tunnel?.ready ?? Promise.resolve();
@@ -189,6 +198,7 @@ export class AppService {
 
   async close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const stop of this.unwatch.splice(0)) stop();
     this.tunnel?.close();
     await this.audit.flush();
     this.server.closeAllConnections();

@@ -30,6 +30,11 @@ export class AuditBatcher {
     private readonly log: Logger,
   ) {}
 
+  /** Events recorded and not yet accepted by the auth service. */
+  get backlog(): number {
+    return this.queue.length;
+  }
+
   add(event: string, fields: Record<string, unknown>): void {
     this.queue.push({ event, fields });
     if (this.queue.length > MAX_QUEUE) {

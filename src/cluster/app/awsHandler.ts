@@ -23,6 +23,8 @@ import { resolveAwsTarget } from './awsEndpoint.js';
 import type { AssumeRoleCache } from './assumeRole.js';
 import type { Logger } from '../logger.js';
 import { CHAINED_ROLE_HEADER } from '../../shared/api/protocol.js';
+import { metrics, startTimer } from '../diag/metrics.js';
+import { requestAction } from '../../shared/aws/requestAction.js';
 
 /** Largest request body the signer accepts. */
 export const MAX_BODY_BYTES = 16 << 20;
@@ -61,14 +63,18 @@ const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const clock = deps.clock ?? (() => new Date());
   return (req, res) => {
-    void handle(req, res).catch((err) => {
+    // What the metrics count each request by, filled in as the handler learns it; refusals included.
+    const facts = { service: 'unknown', action: req.method ?? 'GET' };
+    const elapsed = startTimer();
+    res.once('finish', () => metrics.awsRequest(facts.service, facts.action, res.statusCode, elapsed()));
+    void handle(req, res, facts).catch((err) => {
       if (!(err instanceof TshError)) deps.log.error('APP', `AWS request failed: ${(err as Error)?.stack ?? err}`);
       req.resume();
       sendAwsError(res, err);
     });
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, facts: { service: string; action: string }): Promise<void> {
     const ctx = connectionContexts.get(req.socket);
     if (!ctx || ctx.refusal || !ctx.identity?.app) throw ctx?.refusal ?? new TshError('CERTIFICATE', 'an app certificate is required');
     const { identity, app } = ctx;
@@ -79,6 +85,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     const authz = req.headers.authorization;
     if (!authz) throw new TshError('CERTIFICATE', 'the request is not signed with SigV4', { hint: 'send AWS requests through `tsh aws` or `tsh proxy aws`' });
     const scope = parseAuthorization(authz);
+    facts.service = scope.service;
     const target = resolveAwsTarget(req.headers.host, scope.service, deps.env);
 
     const checker = await deps.checkerFor(identity);
@@ -91,6 +98,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) throw new TshError('TOO_LARGE', `request body of ${declared} bytes is larger than the ${MAX_BODY_BYTES >> 20} MiB limit`);
     const body = await readBody(req);
+    facts.action = requestAction({ method: req.method, target: req.headers['x-amz-target'] as string | undefined, query: (req.url ?? '').split('?')[1], contentType: req.headers['content-type'], body });
 
     // Role chaining: the client signed with temporary credentials that an AssumeRole through this
     // app returned (its local proxy checked that signature and marks such requests). AWS verifies
@@ -115,6 +123,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     }
 
     const started = clock();
+    const upstreamElapsed = startTimer();
     const upstream = (target.protocol === 'http:' ? http : https).request({
       hostname: target.hostname,
       port: target.port,
@@ -129,6 +138,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       upstream.on('error', (err) => reject(new TshError('UNAVAILABLE', `cannot reach ${target.host}: ${err.message}`)));
       upstream.end(body);
     });
+    metrics.awsUpstream(scope.service, upstreamElapsed());
     res.writeHead(response.statusCode ?? 502, response.statusMessage, filterResponseHeaders(response.headers));
     response.pipe(res);
     res.on('finish', () => {

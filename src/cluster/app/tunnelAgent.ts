@@ -12,6 +12,7 @@ import http2 from 'node:http2';
 import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
 import { ALPN, TUNNEL_WINDOW } from '../../shared/api/protocol.js';
+import { metrics } from '../diag/metrics.js';
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 
@@ -45,6 +46,7 @@ export class TunnelAgent {
   private delay = 100;
   private retry?: NodeJS.Timeout;
   private connectedOnce = false;
+  private isUp = false;
   /** Resolves once the first tunnel is up. */
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
@@ -55,6 +57,16 @@ export class TunnelAgent {
 
   start(): void {
     this.connect();
+  }
+
+  /** The proxy's address, for messages. */
+  get target(): string {
+    return `${this.opts.host}:${this.opts.port}`;
+  }
+
+  /** True while the proxy routes to this tunnel (registered and not lost since). */
+  get up(): boolean {
+    return this.isUp;
   }
 
   private connect(): void {
@@ -75,7 +87,10 @@ export class TunnelAgent {
     socket.on('error', (err) => {
       if (!this.closed) o.log.debug('APP', `tunnel to ${o.host}:${o.port}: ${err.message}`);
     });
-    socket.on('close', () => this.scheduleReconnect());
+    socket.on('close', () => {
+      this.isUp = false;
+      this.scheduleReconnect();
+    });
     socket.once('secureConnect', () => {
       socket.setTimeout(0);
       socket.setNoDelay(true);
@@ -114,8 +129,12 @@ export class TunnelAgent {
       stream.end();
       const o = this.opts;
       if (!this.connectedOnce) o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up, serving ${o.apps.join(', ')}`);
-      else o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up again`);
+      else {
+        o.log.info('APP', `tunnel to the proxy at ${o.host}:${o.port} is up again`);
+        metrics.tunnelReconnect();
+      }
       this.connectedOnce = true;
+      this.isUp = true;
       this.resolveReady();
       return;
     }

@@ -16,7 +16,7 @@ import { keys, type AuthContext, type Caller } from './authContext.js';
 import { issueCertificate } from './certAuthorities.js';
 import { checkPublicKey } from './login.js';
 import type { AppConfig } from '../config/teleportConfig.js';
-import type { AppListing, AppSession } from '../../shared/api/types.js';
+import type { AppListing, AppServerListing, AppSession } from '../../shared/api/types.js';
 
 export type { AppListing, AppSession };
 
@@ -49,6 +49,17 @@ export async function listAppServers(ctx: AuthContext): Promise<AppServer[]> {
   return (await ctx.backend.getRange<AppServer>(keys.appServers)).map((i) => i.value);
 }
 
+/** Every live app server with its public address and heartbeat expiry, for administrators (`tctl apps ls`). */
+export async function listAppServersForAdmin(ctx: AuthContext): Promise<AppServerListing[]> {
+  return (await ctx.backend.getRange<AppServer>(keys.appServers)).map(({ value: s, expires }) => ({
+    hostId: s.hostId,
+    hostname: s.hostname,
+    version: s.version,
+    expires: expires?.toISOString(),
+    app: { ...s.app, publicAddr: appPublicAddr(ctx, s.app) },
+  }));
+}
+
 /** The public address of an app: its own, or `<name>.<proxy host>` as in Teleport. */
 export function appPublicAddr(ctx: AuthContext, app: AppSpec): string {
   return app.publicAddr || `${app.name}.${parseHostPort(ctx.proxyPublicAddr(), 3080).host}`;
@@ -74,6 +85,7 @@ export async function listApps(ctx: AuthContext, caller: Caller): Promise<AppLis
       uri: app.uri,
       aws,
       awsRoleArns: aws && !caller.isAdmin ? caller.checker.awsRoleArnsForApp(app) : [],
+      awsExternalId: aws ? app.awsExternalId : undefined,
       agents: [s.hostname],
     });
   }

@@ -10,7 +10,7 @@ import { clusterStatus } from './certAuthorities.js';
 import { createResources, deleteResource, getResources } from './resources.js';
 import { addUser, getUser, inviteUrl, requireRolesExist, resetUser, traitWarnings } from './users.js';
 import { addToken } from './tokens.js';
-import { createAppSession, deleteAppSession, heartbeatApps, listAppServers, listApps, renewAppCert, type AppServer } from './apps.js';
+import { createAppSession, deleteAppSession, heartbeatApps, listAppServersForAdmin, listApps, renewAppCert, type AppServer } from './apps.js';
 import { RESET_TOKEN_TTL_MS } from './users.js';
 import { APP_SERVICE_EVENTS } from './auditLog.js';
 
@@ -121,7 +121,7 @@ export const rpcMethods: Record<string, Method> = {
   async 'appServers.list'(ctx, caller) {
     requireUserOrAdmin(caller);
     requireRule(caller, 'app_server', 'list');
-    return listAppServers(ctx);
+    return listAppServersForAdmin(ctx);
   },
   async 'appServers.heartbeat'(ctx, caller, p) {
     requireHost(caller, 'app');

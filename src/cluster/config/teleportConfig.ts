@@ -16,6 +16,7 @@ import { validate, type Schema } from '../../shared/yaml/schema.js';
 import { parseHostPort } from '../../shared/net/hostPort.js';
 import { isAwsConsoleUri } from '../../shared/aws/endpoints.js';
 import type { StorageConfig } from '../storage/openBackend.js';
+import { logFormats, parseSeverity, type LogConfig } from '../logger.js';
 
 /** One app served by an app service. */
 export interface AppConfig {
@@ -44,6 +45,10 @@ export interface TeleportConfigInput {
   app?: { enabled?: boolean; apps?: AppConfig[] };
   /** Skip verifying the proxy's certificate when joining (`--insecure`). */
   insecure?: boolean;
+  /** `teleport.diag_addr` (`--diag-addr`): where /healthz, /readyz and /metrics are served; none by default. */
+  diagAddr?: string;
+  /** `teleport.log` (`--log-format`, `--debug`). */
+  log?: Partial<LogConfig>;
   /** Where the config came from, for messages. */
   source?: string;
 }
@@ -61,6 +66,8 @@ export interface TeleportConfig {
   ssh: { enabled: boolean };
   app: { enabled: boolean; apps: AppConfig[] };
   insecure: boolean;
+  diagAddr?: string;
+  log: LogConfig;
   source: string;
   /** Things worth telling the operator at start-up that do not stop it. */
   warnings: string[];
@@ -94,6 +101,13 @@ const appSchema: Schema = {
 
 const serviceEnabled: Schema = { type: 'map', fields: { enabled: bool } };
 
+/** `teleport.log.format`: `json`, or Teleport's map `{ output: json, extra_fields: [...] }` (the fields are always level, component and timestamp). */
+const logFormatSchema: Schema = { type: 'enum', values: [...logFormats] };
+const logFormatMapSchema: Schema = {
+  type: 'map',
+  fields: { output: logFormatSchema, extra_fields: { type: 'list', of: { type: 'enum', values: ['level', 'component', 'caller', 'timestamp'] } } },
+};
+
 /** The teleport.yaml keys we understand; anything else is an error. */
 export const teleportYamlSchema: Schema = {
   type: 'map',
@@ -114,6 +128,8 @@ export const teleportYamlSchema: Schema = {
           type: 'map',
           fields: { type: { type: 'enum', values: ['sqlite', 'dir', 'postgresql', 'postgres'] }, path: str, conn_string: str },
         },
+        diag_addr: addr,
+        // severity and format are checked in parseTeleportConfig: severity in any case, format as a word or a map.
         log: { type: 'map', fields: { output: str, severity: str, format: { type: 'any' } } },
       },
     },
@@ -160,8 +176,15 @@ export async function readTeleportConfig(file: string): Promise<TeleportConfigIn
 export function parseTeleportConfig(text: string, file: string): TeleportConfigInput {
   const docs = readYamlDocuments(text, file, 'CONFIG');
   if (docs.length !== 1) throw new TshError('CONFIG', `${file}: expected one YAML document, found ${docs.length}`);
-  const y = validate(docs[0].value, teleportYamlSchema, { file, doc: docs[0], code: 'CONFIG' }) as any;
+  const origin = { file, doc: docs[0], code: 'CONFIG' as const };
+  const y = validate(docs[0].value, teleportYamlSchema, origin) as any;
   const t = y.teleport ?? {};
+  const severity = t.log?.severity === undefined ? undefined : parseSeverity(t.log.severity);
+  if (t.log?.severity !== undefined && !severity) validate(t.log.severity, { type: 'enum', values: ['debug', 'info', 'warn', 'error'] }, origin, ['teleport', 'log', 'severity']);
+  const formatPath = ['teleport', 'log', 'format'];
+  const format = t.log?.format === undefined ? undefined
+    : typeof t.log.format === 'string' ? validate(t.log.format, logFormatSchema, origin, formatPath)
+    : (validate(t.log.format, logFormatMapSchema, origin, formatPath) as { output?: string }).output;
   const storageType = t.storage?.type === 'postgresql' || t.storage?.type === 'postgres' ? 'postgres' : t.storage?.type ? 'sqlite' : undefined;
   return {
     source: file,
@@ -170,6 +193,8 @@ export function parseTeleportConfig(text: string, file: string): TeleportConfigI
     joinToken: t.join_params?.token_name ?? t.auth_token,
     proxyServer: t.proxy_server ?? t.auth_server ?? t.auth_servers?.[0],
     caPins: t.ca_pin,
+    diagAddr: t.diag_addr,
+    log: t.log && { output: t.log.output, severity, format: format as LogConfig['format'] | undefined },
     storage: storageType ? { type: storageType, path: t.storage?.path, connectionString: t.storage?.conn_string } : undefined,
     auth: y.auth_service && {
       enabled: y.auth_service.enabled,
@@ -233,6 +258,7 @@ export function withDefaults(input: TeleportConfigInput): TeleportConfig {
       fail(`app "${app.name}" has an invalid uri "${app.uri}"`, 'use an http(s) URL, e.g. https://console.aws.amazon.com/home/home');
     }
   }
+  if (input.diagAddr) parseHostPort(input.diagAddr, 3000, 'diag_addr');
   const publicAddrs = input.proxy?.publicAddrs ?? [];
   for (const a of publicAddrs) parseHostPort(a, 3080, 'proxy_service.public_addr');
   const dataDir = resolve(input.dataDir ?? DEFAULTS.dataDir);
@@ -262,6 +288,8 @@ export function withDefaults(input: TeleportConfigInput): TeleportConfig {
     ssh: { enabled: false },
     app: { enabled: appEnabled, apps: (input.app?.apps ?? []).map((a) => ({ ...a, labels: a.labels ?? {} })) },
     insecure: input.insecure ?? false,
+    diagAddr: input.diagAddr,
+    log: { format: input.log?.format ?? 'text', severity: input.log?.severity ?? 'info', output: input.log?.output ?? 'stderr' },
     warnings,
   };
 }

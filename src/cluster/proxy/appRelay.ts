@@ -25,6 +25,7 @@ import { getAppSession } from '../auth/apps.js';
 import type { TunnelRegistry } from './tunnelRegistry.js';
 import { CLIENT_CERT_HEADER, appStreamPath } from '../../shared/api/protocol.js';
 import type { Logger } from '../logger.js';
+import { metrics, startTimer } from '../diag/metrics.js';
 
 /** How often live connections are re-checked against the backend (sessions ended on another proxy). */
 const RECHECK_MS = 10_000;
@@ -54,7 +55,14 @@ export class AppRelay {
 
   /** Takes a socket that negotiated the app protocol. */
   accept(socket: TLSSocket): void {
-    void this.route(socket).catch((err) => this.refuse(socket, err));
+    const elapsed = startTimer();
+    void this.route(socket).then(
+      () => metrics.proxyConnection('relayed', elapsed()),
+      (err) => {
+        metrics.proxyConnection('refused', elapsed());
+        this.refuse(socket, err);
+      },
+    );
   }
 
   private async route(socket: TLSSocket): Promise<void> {

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { TshError } from '../../shared/errors.js';
 import type { Backend } from './backend.js';
+import { metrics } from '../diag/metrics.js';
 
 /**
  * Where cluster state lives. `sqlite` (the default) needs nothing running and
@@ -25,6 +26,10 @@ export interface StorageConfig {
  * expiry (tests move it).
  */
 export async function openBackend(cfg: StorageConfig, dataDir: string, clock?: () => Date): Promise<Backend> {
+  return countingErrors(await openDriver(cfg, dataDir, clock));
+}
+
+async function openDriver(cfg: StorageConfig, dataDir: string, clock?: () => Date): Promise<Backend> {
   switch (cfg.type) {
     case 'sqlite': {
       const { openSqliteBackend } = await import('./sqliteBackend.js');
@@ -44,4 +49,31 @@ export async function openBackend(cfg: StorageConfig, dataDir: string, clock?: (
         hint: 'use teleport.storage.type sqlite or postgresql',
       });
   }
+}
+
+/**
+ * The backend with every failed call counted in tsh_aws_backend_errors_total
+ * by operation. A TshError is an answer (the key exists, the revision moved),
+ * not a failure, unless it says the storage itself failed.
+ */
+function countingErrors(backend: Backend): Backend {
+  return new Proxy(backend, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      const count = (err: unknown): never => {
+        if (!(err instanceof TshError) || err.code === 'INTERNAL' || err.code === 'UNAVAILABLE') metrics.backendError(String(name));
+        throw err;
+      };
+      return (...args: unknown[]) => {
+        let result: unknown;
+        try {
+          result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        } catch (err) {
+          count(err);
+        }
+        return result instanceof Promise ? result.catch(count) : result;
+      };
+    },
+  });
 }

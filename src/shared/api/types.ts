@@ -14,6 +14,8 @@ export interface AppListing {
   aws: boolean;
   /** IAM roles the caller may use on this app (AWS apps). */
   awsRoleArns: string[];
+  /** ExternalId the app service passes to STS AssumeRole for this app (AWS apps; not a secret). */
+  awsExternalId?: string;
   /** Hostnames of the agents serving it. */
   agents: string[];
 }
@@ -37,6 +39,16 @@ export interface AuditEventRecord {
   time: string;
   user?: string;
   [field: string]: unknown;
+}
+
+/** One app served by one app service, as `appServers.list` returns it (`tctl apps ls`). */
+export interface AppServerListing {
+  hostId: string;
+  hostname: string;
+  version: string;
+  /** When this heartbeat lapses unless the app service beats again (RFC 3339). */
+  expires?: string;
+  app: { name: string; uri: string; description?: string; labels: Record<string, string>; publicAddr: string; awsExternalId?: string };
 }
 
 /** `GET /v1/webapi/ping`: what a proxy says about its cluster, before any login. */

@@ -40,6 +40,27 @@ export function signinHostFor(consoleUri: string): string | undefined {
   return partitionOf(consoleUri)?.signin;
 }
 
+const regionPattern = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
+
+/**
+ * The AWS region an app's console URI names: a regional console host
+ * (`us-west-2.console.aws.amazon.com`) or a `region=` query parameter, else
+ * the first region of the partition for GovCloud (`us-gov-west-1`) and China
+ * (`cn-north-1`). Undefined for a commercial console URI that names none, and
+ * for anything that is not an AWS console.
+ */
+export function consoleRegion(uri: string): string | undefined {
+  if (!isAwsConsoleUri(uri)) return undefined;
+  const u = new URL(uri);
+  const fromHost = u.hostname.split('.')[0];
+  if (regionPattern.test(fromHost)) return fromHost;
+  const fromQuery = u.searchParams.get('region') ?? '';
+  if (regionPattern.test(fromQuery)) return fromQuery;
+  if (u.hostname.endsWith('amazonaws-us-gov.com')) return 'us-gov-west-1';
+  if (u.hostname.endsWith('amazonaws.cn')) return 'cn-north-1';
+  return undefined;
+}
+
 /** A DNS label as AWS uses them: letters, digits, dashes (and underscores in a few bucket names). */
 const label = '[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?';
 const awsHostPattern = new RegExp(`^(?:${label}\\.)+(?:amazonaws\\.com|amazonaws\\.com\\.cn|api\\.aws)$`);

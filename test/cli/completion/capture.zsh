@@ -44,9 +44,9 @@ EOF
 
 zpty z zsh -f -i
 zpty -w z "source ${(q)init}"
-# Wait for the init to finish (its marker): compinit takes a while on a busy machine.
-local ready=0 started=$SECONDS
-while (( SECONDS < started + 20 )); do
+# Wait for the init to finish (its marker): compinit can take seconds on a loaded machine.
+local ready=0 started=$(( SECONDS + 30 ))
+while (( SECONDS < started )); do
   if zpty -r -t z out; then
     [[ $out == *'<<<READY>>>'* && $out != *source* ]] && { ready=1; break }
   else

@@ -15,8 +15,8 @@ import { binDir, completionsDir } from './shellDrivers.js';
 const expected = completionFiles();
 
 describe('committed completion scripts', () => {
-  it('are the six scripts, nothing else', () => {
-    assert.deepEqual(Object.keys(expected).sort(), ['tctl.bash', 'tctl.fish', 'tctl.zsh', 'tsh.bash', 'tsh.fish', 'tsh.zsh']);
+  it('are the eight scripts, nothing else', () => {
+    assert.deepEqual(Object.keys(expected).sort(), ['tctl.bash', 'tctl.fish', 'tctl.ps1', 'tctl.zsh', 'tsh.bash', 'tsh.fish', 'tsh.ps1', 'tsh.zsh']);
     assert.deepEqual(readdirSync(completionsDir).sort(), Object.keys(expected).sort());
   });
 
@@ -32,7 +32,8 @@ describe('committed completion scripts', () => {
   }
 
   for (const name of Object.keys(expected)) {
-    const [program, shell] = name.split('.');
+    const [program, extension] = name.split('.');
+    const shell = extension === 'ps1' ? 'powershell' : extension;
     it(`\`${program} completion ${shell}\` prints completions/${name}`, () => {
       const out = execFileSync(process.execPath, [join(binDir, program), 'completion', shell], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } });
       assert.equal(out, expected[name]);

@@ -26,7 +26,7 @@ const cases: Case[] = [
   { line: 'tsh proxy ', expect: ['aws', 'help'] },
   { line: 'tsh st', expect: ['status'] },
   { line: 'tsh help ', expect: ['apps', 'aws', 'completion', 'login', 'logout', 'proxy', 'status', 'version'] },
-  { line: 'tsh completion ', expect: ['bash', 'fish', 'zsh'] },
+  { line: 'tsh completion ', expect: ['bash', 'fish', 'powershell', 'zsh'] },
   // Roles of every app: the name ReadOnly is in two accounts, so only its ARNs are offered.
   { line: 'tsh apps login --aws-role ', expect: ['ExampleTeleportDynamoDBRole', 'Admin', arns.dynamo, arns.readOnlyDev, arns.readOnlyProd, arns.adminProd] },
   // Roles of the app named on the line.
@@ -43,7 +43,7 @@ const cases: Case[] = [
   { line: 'tsh status -f ', expect: formats },
   { line: 'tsh status --format ', expect: formats },
   { line: 'tsh status --format=', expect: formats.map((f) => `--format=${f}`) },
-  { line: 'tsh apps config -f ', expect: ['text', 'uri', 'ca', 'cert', 'key', 'json', 'yaml'] },
+  { line: 'tsh apps config -f ', expect: ['text', 'uri', 'ca', 'cert', 'key', 'curl', 'json', 'yaml'] },
   { line: 'tsh proxy aws -f p', expect: ['powershell'] },
   { line: 'tsh version -f ', expect: ['text', 'json'] },
   { line: 'tsh apps login --aw', expect: ['--aws-role'] },

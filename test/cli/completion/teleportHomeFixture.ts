@@ -42,7 +42,6 @@ export function makeTeleportHome(opts: { cache?: unknown; apps?: Record<string, 
       awsRoleArns: [arns.dynamo],
       validUntil: '2099-01-01T00:00:00Z',
       secretStore: 'file',
-      secretStoreDescription: 'files',
       apps: Object.fromEntries(Object.entries(apps).map(([name, a]) => [name, { name, sessionId: 's', publicAddr: `${name}.${proxy}`, awsRoleArn: a.awsRoleArn, uri: 'https://console.aws.amazon.com', expires: '2099-01-01T00:00:00Z' }])),
     }),
   );

@@ -3,7 +3,7 @@
  * the JS SDK v3 in-process (with the proxy agent and CA it needs), the
  * Debian aws CLI and boto3 as children with the environment `tsh proxy aws`
  * prints, in both modes; and `tsh proxy aws` itself as a process (its
- * output formats, and a clean exit 0 on SIGINT).
+ * output formats, exit 130 on Ctrl-C and 0 on SIGTERM).
  */
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
@@ -165,7 +165,7 @@ describe('`tsh proxy aws` as a process', () => {
   function startTshProxy(args: string[]): Promise<{ child: ReturnType<typeof spawn>; stdout: () => string; stderr: () => string; exited: Promise<number | null> }> {
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/tsh/main.ts'), 'proxy', 'aws', ...args], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH, HOME: clientHome, TELEPORT_HOME: th.home, NO_COLOR: '1' },
+      env: { PATH: process.env.PATH, HOME: clientHome, TELEPORT_HOME: th.home, NO_COLOR: '1', AWS_REGION: 'us-east-1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -189,7 +189,7 @@ describe('`tsh proxy aws` as a process', () => {
     });
   }
 
-  test('-f unix prints the seed\'s lines; boto3 works with them; SIGINT exits 0', async () => {
+  test('-f unix prints the seed\'s lines; boto3 works with them; Ctrl-C (SIGINT) exits 130', async () => {
     const t = await startTshProxy([]);
     try {
       const out = t.stdout();
@@ -201,7 +201,7 @@ describe('`tsh proxy aws` as a process', () => {
     } finally {
       t.child.kill('SIGINT');
     }
-    assert.equal(await t.exited, 0, t.stderr());
+    assert.equal(await t.exited, 130, t.stderr());
   });
 
   test('-f json with -p carries what a script needs; SIGTERM exits 0', async () => {

@@ -71,3 +71,18 @@ test('rules that span fields are checked with a hint', () => {
   const ssh = withDefaults(parseTeleportConfig('ssh_service: {enabled: yes}\n', 'f.yaml'));
   assert.match(ssh.warnings[0], /ssh_service is not part of tsh-aws/);
 });
+
+test("teleport.log and teleport.diag_addr as Teleport's configs write them", () => {
+  const teleport = (lines: string) => withDefaults(parseTeleportConfig(`version: v3\nteleport:\n${lines}\n`, 'f.yaml'));
+  assert.deepEqual(withDefaults({}).log, { format: 'text', severity: 'info', output: 'stderr' });
+  assert.equal(withDefaults({}).diagAddr, undefined);
+  const c = teleport('  diag_addr: 127.0.0.1:3000\n  log:\n    output: /var/log/teleport.log\n    severity: DEBUG\n    format:\n      output: json\n      extra_fields: [level, timestamp, component, caller]');
+  assert.equal(c.diagAddr, '127.0.0.1:3000');
+  assert.deepEqual(c.log, { format: 'json', severity: 'debug', output: '/var/log/teleport.log' });
+  assert.equal(teleport('  log:\n    format: json').log.format, 'json', 'the short form');
+  assert.equal(teleport('  log:\n    severity: warning').log.severity, 'warn');
+  assert.throws(() => teleport('  log:\n    severity: loud'), /f\.yaml:4: "teleport\.log\.severity" must be one of debug, info, warn, error, not "loud"/);
+  assert.throws(() => teleport('  log:\n    format: xml'), /f\.yaml:4: "teleport\.log\.format" must be one of text, json, not "xml"/);
+  assert.throws(() => teleport('  log:\n    format:\n      outptu: json'), /unknown key "outptu".*/);
+  assert.throws(() => teleport('  diag_addr: "127.0.0.1:notaport"'), /diag_addr/);
+});

@@ -3,12 +3,14 @@ import type { CliContext } from '../../cliContext.js';
 import { withConnection } from '../withConnection.js';
 import { parseResourceRef } from '../resourceRef.js';
 import { table } from '../../output.js';
+import { tokenView } from '../tokenView.js';
 
 /** tctl get roles|users|tokens|role/NAME|user/NAME [--format yaml|json|text]. */
 export default async function (ctx: CliContext, cmd: Command, ref: string): Promise<void> {
   const { kind, name } = parseResourceRef(ref, false);
   const format = (cmd.opts() as { format: string }).format;
-  const items = await withConnection(ctx, cmd, (c) => c.api.rpc<any[]>('resources.get', { kind, name }));
+  const raw = await withConnection(ctx, cmd, (c) => c.api.rpc<any[]>('resources.get', { kind, name }));
+  const items = kind === 'token' ? raw.map(tokenView) : raw;
   if (format === 'json') return void ctx.stdout.write(JSON.stringify(items, null, 2) + '\n');
   if (format === 'yaml') {
     const { toYaml: stringify } = await import('../../../shared/yaml/toYaml.js');

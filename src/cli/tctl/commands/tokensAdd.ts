@@ -23,9 +23,17 @@ export default async function (ctx: CliContext, cmd: Command): Promise<void> {
       `   --auth-server=${t.proxyAddr} \\\n` +
       `   --name=${o.appName ?? 'APP_NAME'} \\\n` +
       `   --uri=${o.appUri ?? 'APP_URI'}\n\n` +
+      'Or write its teleport.yaml (for `teleport start -c` and `teleport install systemd`):\n\n' +
+      `> teleport configure --roles=app \\\n` +
+      `   --token=${t.token} \\\n` +
+      `   --ca-pin=${t.caPin} \\\n` +
+      `   --proxy=${t.proxyAddr} \\\n` +
+      `   --app-name=${o.appName ?? 'APP_NAME'} \\\n` +
+      `   --app-uri=${o.appUri ?? 'APP_URI'} \\\n` +
+      '   --output=/etc/teleport.yaml\n\n' +
       'Please note:\n\n' +
       `  - This invitation token will expire in ${ttl}.\n` +
       `  - ${t.proxyAddr} must be reachable from the new application service.\n` +
-      '  - To use a teleport.yaml instead, write the token to a file and name it in teleport.join_params.token_name.\n',
+      '  - In a teleport.yaml the token (or a file holding it) goes in teleport.join_params.token_name.\n',
   );
 }

@@ -1,21 +1,12 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../cliContext.js';
-import { startTeleport } from '../../../cluster/teleportProcess.js';
-import { createLogger } from '../../../cluster/logger.js';
-import { TshError } from '../../../shared/errors.js';
-import { runUntilSignal } from '../runUntilSignal.js';
+import { runServices, type ServiceFlags } from '../runServices.js';
 
 /** teleport app start --token --auth-server --name --uri: an app service configured by flags. */
 export default async function (ctx: CliContext, cmd: Command): Promise<number> {
-  const o = cmd.opts() as { token: string; authServer: string; name: string; uri: string; caPin?: string; labels?: string; dataDir: string; insecure?: boolean; debug?: boolean };
-  const labels: Record<string, string> = {};
-  for (const pair of (o.labels ?? '').split(',').filter(Boolean)) {
-    const [k, ...v] = pair.split('=');
-    if (!k || v.length === 0) throw new TshError('USAGE', `invalid label "${pair}"`, { hint: 'write labels as key=value,key2=value2' });
-    labels[k.trim()] = v.join('=').trim();
-  }
-  const log = createLogger({ debug: o.debug });
-  const proc = await startTeleport(
+  const o = cmd.opts() as ServiceFlags & { token: string; authServer: string; name: string; uri: string; caPin?: string; labels?: Record<string, string>; dataDir: string };
+  return runServices(
+    ctx,
     {
       source: 'flags',
       dataDir: o.dataDir,
@@ -24,10 +15,8 @@ export default async function (ctx: CliContext, cmd: Command): Promise<number> {
       caPins: o.caPin ? [o.caPin] : undefined,
       auth: { enabled: false },
       proxy: { enabled: false },
-      app: { enabled: true, apps: [{ name: o.name, uri: o.uri, labels }] },
-      insecure: o.insecure,
+      app: { enabled: true, apps: [{ name: o.name, uri: o.uri, labels: o.labels ?? {} }] },
     },
-    { log },
+    o,
   );
-  return runUntilSignal(proc, log);
 }

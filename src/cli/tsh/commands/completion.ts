@@ -1,5 +1,5 @@
 /**
- * tsh completion bash|zsh|fish: prints tsh's completion script. The command
+ * tsh completion bash|zsh|fish|powershell: prints tsh's completion script. The command
  * is shared with tctl (both print the script of the program they run in), so
  * it lives with the generators.
  */
