@@ -14,11 +14,15 @@
 __tctl_node() {
   subs='' aliases='' opts='' vopts='' appopt='' apparg=-1 pass=0
   case $1 in
-    'tctl') subs='status create get rm users tokens apps audit completion version help'; opts='-c --config --proxy --insecure -d --debug --no-color --version -h --help'; vopts='-c --config --proxy' ;;
+    'tctl') subs='status create get rm lock locks users tokens apps audit completion version help'; opts='-c --config --proxy --insecure -d --debug --no-color --version -h --help'; vopts='-c --config --proxy' ;;
     'tctl status') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
     'tctl create') opts='-c --config --proxy --insecure -d --debug --no-color -f --force -h --help'; vopts='-c --config --proxy' ;;
     'tctl get') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
     'tctl rm') opts='-c --config --proxy --insecure -d --debug --no-color -h --help'; vopts='-c --config --proxy' ;;
+    'tctl lock') opts='-c --config --proxy --insecure -d --debug --no-color --user --role --message --ttl --expires -h --help'; vopts='-c --config --proxy --user --role --message --ttl --expires' ;;
+    'tctl locks') subs='ls help'; opts='-h --help' ;;
+    'tctl locks ls') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
+    'tctl locks help') opts='' ;;
     'tctl users') subs='add update ls rm reset help'; opts='-h --help' ;;
     'tctl users add') opts='-c --config --proxy --insecure -d --debug --no-color --roles --aws-role-arns -f --format -h --help'; vopts='-c --config --proxy --roles --aws-role-arns -f --format' ;;
     'tctl users update') opts='-c --config --proxy --insecure -d --debug --no-color --set-roles --set-aws-role-arns -h --help'; vopts='-c --config --proxy --set-roles --set-aws-role-arns' ;;
@@ -55,6 +59,10 @@ __tctl_source() {
     'tctl get|-c'|'tctl get|--config') REPLY='f' ;;
     'tctl get|-f'|'tctl get|--format') REPLY='w yaml json text' ;;
     'tctl rm|-c'|'tctl rm|--config') REPLY='f' ;;
+    'tctl lock|-c'|'tctl lock|--config') REPLY='f' ;;
+    'tctl locks ls|-c'|'tctl locks ls|--config') REPLY='f' ;;
+    'tctl locks ls|-f'|'tctl locks ls|--format') REPLY='w text json yaml' ;;
+    'tctl locks help|#0') REPLY='w ls' ;;
     'tctl users add|-c'|'tctl users add|--config') REPLY='f' ;;
     'tctl users add|-f'|'tctl users add|--format') REPLY='w text json' ;;
     'tctl users update|-c'|'tctl users update|--config') REPLY='f' ;;
@@ -79,7 +87,7 @@ __tctl_source() {
     'tctl completion|#0') REPLY='w bash zsh fish powershell' ;;
     'tctl version|-c'|'tctl version|--config') REPLY='f' ;;
     'tctl version|-f'|'tctl version|--format') REPLY='w text json' ;;
-    'tctl help|#0') REPLY='w status create get rm users tokens apps audit completion version' ;;
+    'tctl help|#0') REPLY='w status create get rm lock locks users tokens apps audit completion version' ;;
     *) REPLY='' ;;
   esac
 }

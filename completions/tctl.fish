@@ -17,7 +17,7 @@ function __tctl_node --no-scope-shadowing
     set pass 0
     switch $argv[1]
         case 'tctl'
-            set subs status create get rm users tokens apps audit completion version help
+            set subs status create get rm lock locks users tokens apps audit completion version help
             set vopts -c --config --proxy
         case 'tctl status'
             set vopts -c --config --proxy -f --format
@@ -27,6 +27,13 @@ function __tctl_node --no-scope-shadowing
             set vopts -c --config --proxy -f --format
         case 'tctl rm'
             set vopts -c --config --proxy
+        case 'tctl lock'
+            set vopts -c --config --proxy --user --role --message --ttl --expires
+        case 'tctl locks'
+            set subs ls help
+        case 'tctl locks ls'
+            set vopts -c --config --proxy -f --format
+        case 'tctl locks help'
         case 'tctl users'
             set subs add update ls rm reset help
         case 'tctl users add'
@@ -143,9 +150,11 @@ complete -c tctl -f
 
 # tctl
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a status -d 'Show the cluster name, version and CA pin'
-complete -c tctl -n "__tctl_at 'tctl' 0" -f -a create -d 'Create roles and users from a YAML file (kind: role v5, kind: user v2)'
-complete -c tctl -n "__tctl_at 'tctl' 0" -f -a get -d 'Show resources: roles, users, tokens, role/NAME, user/NAME'
-complete -c tctl -n "__tctl_at 'tctl' 0" -f -a rm -d 'Remove a resource: role/NAME, user/NAME, token/NAME'
+complete -c tctl -n "__tctl_at 'tctl' 0" -f -a create -d 'Create roles, users and locks from a YAML file (kind: role v5, kind: user v2, kind: lock v2)'
+complete -c tctl -n "__tctl_at 'tctl' 0" -f -a get -d 'Show resources: roles, users, tokens, locks, role/NAME, user/NAME, lock/ID'
+complete -c tctl -n "__tctl_at 'tctl' 0" -f -a rm -d 'Remove a resource: role/NAME, user/NAME, token/NAME, lock/ID'
+complete -c tctl -n "__tctl_at 'tctl' 0" -f -a lock -d 'Lock a user or a role out: logins, API calls and app requests are refused at once, live app connections closed'
+complete -c tctl -n "__tctl_at 'tctl' 0" -f -a locks -d 'Locks in force'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a users -d 'Manage users'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a tokens -d 'Manage join tokens'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a apps -d 'Apps and the agents serving them'
@@ -197,11 +206,41 @@ complete -c tctl -n "__tctl_at 'tctl rm'" -s d -l debug -d 'stack traces on stde
 complete -c tctl -n "__tctl_at 'tctl rm'" -l no-color -d 'no colour in output (also NO_COLOR)'
 complete -c tctl -n "__tctl_at 'tctl rm'" -s h -l help -d 'display help for command'
 
+# tctl lock
+complete -c tctl -n "__tctl_at 'tctl lock'" -s c -l config -r -F -d 'teleport.yaml of this auth host: act as the local administrator'
+complete -c tctl -n "__tctl_at 'tctl lock'" -l proxy -x -d 'proxy of the tsh profile to use (env TELEPORT_PROXY)'
+complete -c tctl -n "__tctl_at 'tctl lock'" -l insecure -d 'do not verify the proxy\'s certificate (test clusters only)'
+complete -c tctl -n "__tctl_at 'tctl lock'" -s d -l debug -d 'stack traces on stderr'
+complete -c tctl -n "__tctl_at 'tctl lock'" -l no-color -d 'no colour in output (also NO_COLOR)'
+complete -c tctl -n "__tctl_at 'tctl lock'" -l user -x -d 'the user to lock'
+complete -c tctl -n "__tctl_at 'tctl lock'" -l role -x -d 'the role to lock: every user and certificate holding it'
+complete -c tctl -n "__tctl_at 'tctl lock'" -l message -x -d 'what the locked user is told'
+complete -c tctl -n "__tctl_at 'tctl lock'" -l ttl -x -d 'how long the lock holds (e.g. 30m, 10h); without it, until `tctl rm lock/ID`'
+complete -c tctl -n "__tctl_at 'tctl lock'" -l expires -x -d 'when the lock ends, as an RFC 3339 time (instead of --ttl)'
+complete -c tctl -n "__tctl_at 'tctl lock'" -s h -l help -d 'display help for command'
+
+# tctl locks
+complete -c tctl -n "__tctl_at 'tctl locks' 0" -f -a ls -d 'List the locks in force'
+complete -c tctl -n "__tctl_at 'tctl locks' 0" -f -a help -d 'display help for command'
+complete -c tctl -n "__tctl_at 'tctl locks'" -s h -l help -d 'display help for command'
+
+# tctl locks ls
+complete -c tctl -n "__tctl_at 'tctl locks ls'" -s c -l config -r -F -d 'teleport.yaml of this auth host: act as the local administrator'
+complete -c tctl -n "__tctl_at 'tctl locks ls'" -l proxy -x -d 'proxy of the tsh profile to use (env TELEPORT_PROXY)'
+complete -c tctl -n "__tctl_at 'tctl locks ls'" -l insecure -d 'do not verify the proxy\'s certificate (test clusters only)'
+complete -c tctl -n "__tctl_at 'tctl locks ls'" -s d -l debug -d 'stack traces on stderr'
+complete -c tctl -n "__tctl_at 'tctl locks ls'" -l no-color -d 'no colour in output (also NO_COLOR)'
+complete -c tctl -n "__tctl_at 'tctl locks ls'" -s f -l format -x -a 'text json yaml' -d 'output format (text, json, yaml)'
+complete -c tctl -n "__tctl_at 'tctl locks ls'" -s h -l help -d 'display help for command'
+
+# tctl locks help
+complete -c tctl -n "__tctl_at 'tctl locks help' 0" -f -a 'ls' -d 'command'
+
 # tctl users
 complete -c tctl -n "__tctl_at 'tctl users' 0" -f -a add -d 'Create a user and print an invite link (valid 1h)'
 complete -c tctl -n "__tctl_at 'tctl users' 0" -f -a update -d 'Change a user\'s roles or IAM role ARNs'
 complete -c tctl -n "__tctl_at 'tctl users' 0" -f -a ls -d 'List users'
-complete -c tctl -n "__tctl_at 'tctl users' 0" -f -a rm -d 'Remove a user'
+complete -c tctl -n "__tctl_at 'tctl users' 0" -f -a rm -d 'Remove a user and end their app sessions at once'
 complete -c tctl -n "__tctl_at 'tctl users' 0" -f -a reset -d 'Clear a user\'s password and second factor and print a new setup link'
 complete -c tctl -n "__tctl_at 'tctl users' 0" -f -a help -d 'display help for command'
 complete -c tctl -n "__tctl_at 'tctl users'" -s h -l help -d 'display help for command'
@@ -347,4 +386,4 @@ complete -c tctl -n "__tctl_at 'tctl version'" -s f -l format -x -a 'text json' 
 complete -c tctl -n "__tctl_at 'tctl version'" -s h -l help -d 'display help for command'
 
 # tctl help
-complete -c tctl -n "__tctl_at 'tctl help' 0" -f -a 'status create get rm users tokens apps audit completion version' -d 'command'
+complete -c tctl -n "__tctl_at 'tctl help' 0" -f -a 'status create get rm lock locks users tokens apps audit completion version' -d 'command'

@@ -8,14 +8,14 @@
 # program (pass), and every flag and subcommand with its description.
 $__tctl_nodes = @{
     'tctl' = @{
-        subs = @('status', 'create', 'get', 'rm', 'users', 'tokens', 'apps', 'audit', 'completion', 'version', 'help')
+        subs = @('status', 'create', 'get', 'rm', 'lock', 'locks', 'users', 'tokens', 'apps', 'audit', 'completion', 'version', 'help')
         aliases = @{  }
         vopts = @('-c', '--config', '--proxy')
         appopt = ''
         apparg = -1
         pass = $false
         opts = @(@('-c', 'teleport.yaml of this auth host: act as the local administrator'), @('--config', 'teleport.yaml of this auth host: act as the local administrator'), @('--proxy', 'proxy of the tsh profile to use (env TELEPORT_PROXY)'), @('--insecure', 'do not verify the proxy''s certificate (test clusters only)'), @('-d', 'stack traces on stderr'), @('--debug', 'stack traces on stderr'), @('--no-color', 'no colour in output (also NO_COLOR)'), @('--version', 'print the version'), @('-h', 'display help for command'), @('--help', 'display help for command'))
-        cmds = @(@('status', 'Show the cluster name, version and CA pin'), @('create', 'Create roles and users from a YAML file (kind: role v5, kind: user v2)'), @('get', 'Show resources: roles, users, tokens, role/NAME, user/NAME'), @('rm', 'Remove a resource: role/NAME, user/NAME, token/NAME'), @('users', 'Manage users'), @('tokens', 'Manage join tokens'), @('apps', 'Apps and the agents serving them'), @('audit', 'The audit log'), @('completion', 'Print the shell completion script (bash, zsh, fish or powershell)'), @('version', 'Print the version'), @('help', 'display help for command'))
+        cmds = @(@('status', 'Show the cluster name, version and CA pin'), @('create', 'Create roles, users and locks from a YAML file (kind: role v5, kind: user v2, kind: lock v2)'), @('get', 'Show resources: roles, users, tokens, locks, role/NAME, user/NAME, lock/ID'), @('rm', 'Remove a resource: role/NAME, user/NAME, token/NAME, lock/ID'), @('lock', 'Lock a user or a role out: logins, API calls and app requests are refused at once, live app connections closed'), @('locks', 'Locks in force'), @('users', 'Manage users'), @('tokens', 'Manage join tokens'), @('apps', 'Apps and the agents serving them'), @('audit', 'The audit log'), @('completion', 'Print the shell completion script (bash, zsh, fish or powershell)'), @('version', 'Print the version'), @('help', 'display help for command'))
     }
     'tctl status' = @{
         subs = @()
@@ -57,6 +57,46 @@ $__tctl_nodes = @{
         opts = @(@('-c', 'teleport.yaml of this auth host: act as the local administrator'), @('--config', 'teleport.yaml of this auth host: act as the local administrator'), @('--proxy', 'proxy of the tsh profile to use (env TELEPORT_PROXY)'), @('--insecure', 'do not verify the proxy''s certificate (test clusters only)'), @('-d', 'stack traces on stderr'), @('--debug', 'stack traces on stderr'), @('--no-color', 'no colour in output (also NO_COLOR)'), @('-h', 'display help for command'), @('--help', 'display help for command'))
         cmds = @()
     }
+    'tctl lock' = @{
+        subs = @()
+        aliases = @{  }
+        vopts = @('-c', '--config', '--proxy', '--user', '--role', '--message', '--ttl', '--expires')
+        appopt = ''
+        apparg = -1
+        pass = $false
+        opts = @(@('-c', 'teleport.yaml of this auth host: act as the local administrator'), @('--config', 'teleport.yaml of this auth host: act as the local administrator'), @('--proxy', 'proxy of the tsh profile to use (env TELEPORT_PROXY)'), @('--insecure', 'do not verify the proxy''s certificate (test clusters only)'), @('-d', 'stack traces on stderr'), @('--debug', 'stack traces on stderr'), @('--no-color', 'no colour in output (also NO_COLOR)'), @('--user', 'the user to lock'), @('--role', 'the role to lock: every user and certificate holding it'), @('--message', 'what the locked user is told'), @('--ttl', 'how long the lock holds (e.g. 30m, 10h); without it, until `tctl rm lock/ID`'), @('--expires', 'when the lock ends, as an RFC 3339 time (instead of --ttl)'), @('-h', 'display help for command'), @('--help', 'display help for command'))
+        cmds = @()
+    }
+    'tctl locks' = @{
+        subs = @('ls', 'help')
+        aliases = @{  }
+        vopts = @()
+        appopt = ''
+        apparg = -1
+        pass = $false
+        opts = @(@('-h', 'display help for command'), @('--help', 'display help for command'))
+        cmds = @(@('ls', 'List the locks in force'), @('help', 'display help for command'))
+    }
+    'tctl locks ls' = @{
+        subs = @()
+        aliases = @{  }
+        vopts = @('-c', '--config', '--proxy', '-f', '--format')
+        appopt = ''
+        apparg = -1
+        pass = $false
+        opts = @(@('-c', 'teleport.yaml of this auth host: act as the local administrator'), @('--config', 'teleport.yaml of this auth host: act as the local administrator'), @('--proxy', 'proxy of the tsh profile to use (env TELEPORT_PROXY)'), @('--insecure', 'do not verify the proxy''s certificate (test clusters only)'), @('-d', 'stack traces on stderr'), @('--debug', 'stack traces on stderr'), @('--no-color', 'no colour in output (also NO_COLOR)'), @('-f', 'output format (text, json, yaml)'), @('--format', 'output format (text, json, yaml)'), @('-h', 'display help for command'), @('--help', 'display help for command'))
+        cmds = @()
+    }
+    'tctl locks help' = @{
+        subs = @()
+        aliases = @{  }
+        vopts = @()
+        appopt = ''
+        apparg = -1
+        pass = $false
+        opts = @()
+        cmds = @()
+    }
     'tctl users' = @{
         subs = @('add', 'update', 'ls', 'rm', 'reset', 'help')
         aliases = @{  }
@@ -65,7 +105,7 @@ $__tctl_nodes = @{
         apparg = -1
         pass = $false
         opts = @(@('-h', 'display help for command'), @('--help', 'display help for command'))
-        cmds = @(@('add', 'Create a user and print an invite link (valid 1h)'), @('update', 'Change a user''s roles or IAM role ARNs'), @('ls', 'List users'), @('rm', 'Remove a user'), @('reset', 'Clear a user''s password and second factor and print a new setup link'), @('help', 'display help for command'))
+        cmds = @(@('add', 'Create a user and print an invite link (valid 1h)'), @('update', 'Change a user''s roles or IAM role ARNs'), @('ls', 'List users'), @('rm', 'Remove a user and end their app sessions at once'), @('reset', 'Clear a user''s password and second factor and print a new setup link'), @('help', 'display help for command'))
     }
     'tctl users add' = @{
         subs = @()
@@ -287,6 +327,13 @@ $__tctl_values = @{
     'tctl get|--format' = @('w', 'yaml', 'json', 'text')
     'tctl rm|-c' = @('f')
     'tctl rm|--config' = @('f')
+    'tctl lock|-c' = @('f')
+    'tctl lock|--config' = @('f')
+    'tctl locks ls|-c' = @('f')
+    'tctl locks ls|--config' = @('f')
+    'tctl locks ls|-f' = @('w', 'text', 'json', 'yaml')
+    'tctl locks ls|--format' = @('w', 'text', 'json', 'yaml')
+    'tctl locks help|#0' = @('w', 'ls')
     'tctl users add|-c' = @('f')
     'tctl users add|--config' = @('f')
     'tctl users add|-f' = @('w', 'text', 'json')
@@ -329,7 +376,7 @@ $__tctl_values = @{
     'tctl version|--config' = @('f')
     'tctl version|-f' = @('w', 'text', 'json')
     'tctl version|--format' = @('w', 'text', 'json')
-    'tctl help|#0' = @('w', 'status', 'create', 'get', 'rm', 'users', 'tokens', 'apps', 'audit', 'completion', 'version')
+    'tctl help|#0' = @('w', 'status', 'create', 'get', 'rm', 'lock', 'locks', 'users', 'tokens', 'apps', 'audit', 'completion', 'version')
 }
 
 Register-ArgumentCompleter -Native -CommandName 'tctl' -ScriptBlock {

@@ -6,7 +6,7 @@
 # or:
 #   source <(tctl completion zsh)           # in ~/.zshrc, after compinit
 
-# tctl: Administer a tsh-aws cluster: roles, users, join tokens, apps, audit log.
+# tctl: Administer a tsh-aws cluster: roles, users, join tokens, locks, apps, audit log.
 _tctl() {
   local _tctl_prog=${_tctl_prog:-$words[1]}
   local curcontext=$curcontext state state_descr line ret=1
@@ -29,9 +29,11 @@ _tctl() {
     (command)
       local -a commands=(
         'status:Show the cluster name, version and CA pin'
-        'create:Create roles and users from a YAML file (kind: role v5, kind: user v2)'
-        'get:Show resources: roles, users, tokens, role/NAME, user/NAME'
-        'rm:Remove a resource: role/NAME, user/NAME, token/NAME'
+        'create:Create roles, users and locks from a YAML file (kind: role v5, kind: user v2, kind: lock v2)'
+        'get:Show resources: roles, users, tokens, locks, role/NAME, user/NAME, lock/ID'
+        'rm:Remove a resource: role/NAME, user/NAME, token/NAME, lock/ID'
+        'lock:Lock a user or a role out: logins, API calls and app requests are refused at once, live app connections closed'
+        'locks:Locks in force'
         'users:Manage users'
         'tokens:Manage join tokens'
         'apps:Apps and the agents serving them'
@@ -49,6 +51,8 @@ _tctl() {
         (create) _tctl__create && ret=0 ;;
         (get) _tctl__get && ret=0 ;;
         (rm) _tctl__rm && ret=0 ;;
+        (lock) _tctl__lock && ret=0 ;;
+        (locks) _tctl__locks && ret=0 ;;
         (users) _tctl__users && ret=0 ;;
         (tokens) _tctl__tokens && ret=0 ;;
         (apps) _tctl__apps && ret=0 ;;
@@ -82,7 +86,7 @@ _tctl__status() {
   return ret
 }
 
-# tctl create: Create roles and users from a YAML file (kind: role v5, kind: user v2)
+# tctl create: Create roles, users and locks from a YAML file (kind: role v5, kind: user v2, kind: lock v2)
 _tctl__create() {
   local curcontext=$curcontext state state_descr line ret=1
   local -A opt_args
@@ -103,7 +107,7 @@ _tctl__create() {
   return ret
 }
 
-# tctl get: Show resources: roles, users, tokens, role/NAME, user/NAME
+# tctl get: Show resources: roles, users, tokens, locks, role/NAME, user/NAME, lock/ID
 _tctl__get() {
   local curcontext=$curcontext state state_descr line ret=1
   local -A opt_args
@@ -124,7 +128,7 @@ _tctl__get() {
   return ret
 }
 
-# tctl rm: Remove a resource: role/NAME, user/NAME, token/NAME
+# tctl rm: Remove a resource: role/NAME, user/NAME, token/NAME, lock/ID
 _tctl__rm() {
   local curcontext=$curcontext state state_descr line ret=1
   local -A opt_args
@@ -139,6 +143,88 @@ _tctl__rm() {
     '(-h --help)-h[display help for command]' \
     '(-h --help)--help[display help for command]' \
     ':resource: ' \
+    && ret=0
+  return ret
+}
+
+# tctl lock: Lock a user or a role out: logins, API calls and app requests are refused at once, live app connections closed
+_tctl__lock() {
+  local curcontext=$curcontext state state_descr line ret=1
+  local -A opt_args
+  _arguments -C -s -S : \
+    '(-c --config)-c+[teleport.yaml of this auth host: act as the local administrator]:file:_files' \
+    '(-c --config)--config=[teleport.yaml of this auth host: act as the local administrator]:file:_files' \
+    '--proxy=[proxy of the tsh profile to use (env TELEPORT_PROXY)]:host\:port: ' \
+    '--insecure[do not verify the proxy'\''s certificate (test clusters only)]' \
+    '(-d --debug)-d[stack traces on stderr]' \
+    '(-d --debug)--debug[stack traces on stderr]' \
+    '--no-color[no colour in output (also NO_COLOR)]' \
+    '--user=[the user to lock]:name: ' \
+    '--role=[the role to lock: every user and certificate holding it]:name: ' \
+    '--message=[what the locked user is told]:text: ' \
+    '--ttl=[how long the lock holds (e.g. 30m, 10h); without it, until `tctl rm lock/ID`]:duration: ' \
+    '--expires=[when the lock ends, as an RFC 3339 time (instead of --ttl)]:time: ' \
+    '(-h --help)-h[display help for command]' \
+    '(-h --help)--help[display help for command]' \
+    && ret=0
+  return ret
+}
+
+# tctl locks: Locks in force
+_tctl__locks() {
+  local curcontext=$curcontext state state_descr line ret=1
+  local -A opt_args
+  _arguments -C -s -S : \
+    '(-h --help)-h[display help for command]' \
+    '(-h --help)--help[display help for command]' \
+    '(-): :->command' \
+    '(-)*:: :->argument' \
+    && ret=0
+  case $state in
+    (command)
+      local -a commands=(
+        'ls:List the locks in force'
+        'help:display help for command'
+      )
+      _describe -t commands 'tctl locks command' commands && ret=0
+      ;;
+    (argument)
+      curcontext=${curcontext%:*:*}:tctl-locks-$words[1]:
+      case $words[1] in
+        (ls) _tctl__locks__ls && ret=0 ;;
+        (help) _tctl__locks__help && ret=0 ;;
+      esac
+      ;;
+  esac
+  return ret
+}
+
+# tctl locks ls: List the locks in force
+_tctl__locks__ls() {
+  local curcontext=$curcontext state state_descr line ret=1
+  local -A opt_args
+  _arguments -C -s -S : \
+    '(-c --config)-c+[teleport.yaml of this auth host: act as the local administrator]:file:_files' \
+    '(-c --config)--config=[teleport.yaml of this auth host: act as the local administrator]:file:_files' \
+    '--proxy=[proxy of the tsh profile to use (env TELEPORT_PROXY)]:host\:port: ' \
+    '--insecure[do not verify the proxy'\''s certificate (test clusters only)]' \
+    '(-d --debug)-d[stack traces on stderr]' \
+    '(-d --debug)--debug[stack traces on stderr]' \
+    '--no-color[no colour in output (also NO_COLOR)]' \
+    '(-f --format)-f+[output format (text, json, yaml)]:format:(text json yaml)' \
+    '(-f --format)--format=[output format (text, json, yaml)]:format:(text json yaml)' \
+    '(-h --help)-h[display help for command]' \
+    '(-h --help)--help[display help for command]' \
+    && ret=0
+  return ret
+}
+
+# tctl locks help: display help for command
+_tctl__locks__help() {
+  local curcontext=$curcontext state state_descr line ret=1
+  local -A opt_args
+  _arguments -C -s -S : \
+    '::command:(ls)' \
     && ret=0
   return ret
 }
@@ -159,7 +245,7 @@ _tctl__users() {
         'add:Create a user and print an invite link (valid 1h)'
         'update:Change a user'\''s roles or IAM role ARNs'
         'ls:List users'
-        'rm:Remove a user'
+        'rm:Remove a user and end their app sessions at once'
         'reset:Clear a user'\''s password and second factor and print a new setup link'
         'help:display help for command'
       )
@@ -244,7 +330,7 @@ _tctl__users__ls() {
   return ret
 }
 
-# tctl users rm: Remove a user
+# tctl users rm: Remove a user and end their app sessions at once
 _tctl__users__rm() {
   local curcontext=$curcontext state state_descr line ret=1
   local -A opt_args
@@ -557,7 +643,7 @@ _tctl__help() {
   local curcontext=$curcontext state state_descr line ret=1
   local -A opt_args
   _arguments -C -s -S : \
-    '::command:(status create get rm users tokens apps audit completion version)' \
+    '::command:(status create get rm lock locks users tokens apps audit completion version)' \
     && ret=0
   return ret
 }

@@ -11,14 +11,14 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import net from 'node:net';
 import { DynamoDBClient, CreateTableCommand, PutItemCommand, GetItemCommand, ScanCommand, DeleteTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpsProxyAgent } from 'hpagent';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { startCluster, addUser, userEnv, tshLogin, type TestCluster } from '../helpers/cluster.js';
+import { startCluster, addUser, userEnv, tshLogin, freePort, type TestCluster } from '../helpers/cluster.js';
 import { startAppService, type TestAppService } from '../helpers/appService.js';
-import { binPath, runBin, type RunResult } from '../helpers/binaries.js';
+import { startTshProxy, type TshProxy } from '../helpers/tshProxy.js';
+import { runBin, type RunResult } from '../helpers/binaries.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ACCOUNT = '123456789012';
@@ -94,23 +94,11 @@ async function cliRound(table: string, mode: string[]) {
   assert.ok(!json(await run(['list-tables'])).TableNames.includes(table));
 }
 
-/** Starts `tsh proxy aws` and returns the settings it printed. */
-async function startProxy(args: string[]): Promise<{ vars: Record<string, string>; stdout: string; child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, [binPath('tsh'), 'proxy', 'aws', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const vars = await new Promise<Record<string, string>>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      stdout += d;
-      const v: Record<string, string> = {};
-      for (const m of stdout.matchAll(/export (\w+)="([^"]*)"/g)) v[m[1]] = m[2];
-      if (v.AWS_ACCESS_KEY_ID && v.AWS_SECRET_ACCESS_KEY && v.AWS_CA_BUNDLE && (v.HTTPS_PROXY || stdout.includes('endpoint URL'))) resolve(v);
-    });
-    child.once('exit', (code) => reject(new Error(`tsh proxy aws exited ${code}: ${stderr}`)));
-  });
-  return { vars, stdout, child, stderr: () => stderr };
+/** Starts `tsh proxy aws` and returns the settings it printed (killed in `after` if a test leaves it running). */
+async function startProxy(args: string[]): Promise<TshProxy> {
+  const p = await startTshProxy(env, args);
+  children.add(p.child);
+  return p;
 }
 
 async function stopProxy(child: ChildProcess): Promise<number | null> {
@@ -299,14 +287,3 @@ function awsChild(args: string[], vars: Record<string, string>): Promise<{ code:
   child.stderr.on('data', (d) => (err += d));
   return new Promise((res) => child.on('close', (code) => res({ code, out, err })));
 }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-

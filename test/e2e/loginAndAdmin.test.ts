@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startCluster, addUser, userEnv, tshLogin, webApi, type TestCluster } from '../helpers/cluster.js';
 import { runBin, runShell, cleanEnv } from '../helpers/binaries.js';
 import { totpCode } from '../../src/shared/totp.js';
+import { generateKeyPair } from '../../src/shared/pki/generateKeyPair.js';
 
 const password = 'correct horse battery staple';
 let cluster: TestCluster;
@@ -89,6 +90,34 @@ describe('tsh login', () => {
     assert.match(right.stderr, /tctl users reset locky/);
     const ls = await cluster.tctl(['users', 'ls']);
     assert.match(ls.stdout, /locky\s+access\s+locked until/);
+  });
+
+  test('20 parallel wrong passwords lock the account, and an unknown name gets the same answers', async () => {
+    await addUser(cluster, 'swarm', ['access'], password);
+    const { publicKey } = await generateKeyPair();
+    const attempt = (user: string, pw: string) => webApi(cluster.proxyAddr, 'POST', '/v1/webapi/login', { user, password: pw, public_key: publicKey });
+    const burst = async (user: string) => {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => attempt(user, 'wrong password!!')));
+      const codes = answers.map((a) => a.body.error?.code).sort();
+      return { codes, locked: answers.find((a) => a.body.error?.code === 'LOCKED')!.body.error };
+    };
+    const known = await burst('swarm');
+    // Every attempt is counted before its password is checked: four are judged, the fifth locks, the rest are refused.
+    assert.deepEqual(known.codes, [...Array(4).fill('BAD_CREDENTIALS'), ...Array(16).fill('LOCKED')]);
+    const right = await attempt('swarm', password);
+    assert.equal(right.status, 423, 'the right password is refused while locked');
+    assert.match(right.body.error.message, /^user "swarm" is locked until \d\d:\d\d UTC after 5 failed login attempts$/);
+    assert.match(right.body.error.hint, /tctl users reset swarm/);
+
+    const unknown = await burst('no-such-user');
+    assert.deepEqual(unknown.codes, known.codes, 'an unknown name is answered exactly like a user');
+    assert.equal(unknown.locked.message, known.locked.message.replace('swarm', 'no-such-user'));
+    assert.equal(unknown.locked.hint, known.locked.hint.replace('swarm', 'no-such-user'));
+
+    const ls = await cluster.tctl(['users', 'ls']);
+    assert.match(ls.stdout, /swarm\s+access\s+locked until/);
+    assert.equal((await cluster.tctl(['users', 'reset', 'swarm'])).code, 0);
+    assert.doesNotMatch((await cluster.tctl(['users', 'ls'])).stdout, /swarm\s+access\s+locked/, 'a reset clears the lockout');
   });
 
   test('not logged in, and an expired session, say what to do', async () => {
@@ -208,6 +237,22 @@ describe('tctl', () => {
     const exists = await cluster.tctl(['create', join(cluster.dir, 'short.yaml')]);
     assert.match(exists.stderr, /role "short" already exists/);
     assert.match(exists.stderr, /tctl create -f/);
+  });
+
+  test('an oversized file is refused before it is parsed, from a file or standard input, and nothing is created', async () => {
+    // Valid documents followed by a YAML error: parsed, it would fail on the error or create "too-big".
+    const huge = 'kind: role\nversion: v5\nmetadata: {name: too-big}\n---\n' + '# padding\n'.repeat(500_000) + 'kind: [unclosed\n';
+    await writeFile(join(cluster.dir, 'huge.yaml'), huge);
+    const file = await cluster.tctl(['create', join(cluster.dir, 'huge.yaml')]);
+    assert.equal(file.code, 1);
+    assert.match(file.stderr, /ERROR: \S+huge\.yaml is 4\.8 MiB, larger than the 4 MiB limit for a resource file\nHint: split it into several files/);
+    const stdin = await cluster.tctl(['create', '-'], huge);
+    assert.equal(stdin.code, 1);
+    assert.match(stdin.stderr, /ERROR: standard input is larger than the 4 MiB limit for a resource file/);
+    assert.match((await cluster.tctl(['get', 'role/too-big'])).stderr, /role "too-big" not found/);
+    const small = await cluster.tctl(['create', '-'], 'kind: role\nversion: v5\nmetadata: {name: from-stdin}\n');
+    assert.equal(small.code, 0, small.stderr);
+    await cluster.tctl(['rm', 'role/from-stdin']);
   });
 
   test('tctl -c with a config that has no admin identity, and a missing file', async () => {

@@ -26,6 +26,14 @@ const sources: Record<string, () => Promise<string[]>> = {
   'tctl status -f json': async () => [out(await cluster.tctl(['status', '-f', 'json']))],
   'tsh version -f json (tctl and teleport alike)': async () => Promise.all((['tsh', 'tctl', 'teleport'] as const).map(async (p) => out(await runBin(p, ['version', '-f', 'json'], { env: alice.env })))),
   'tctl users ls -f json': async () => [out(await cluster.tctl(['users', 'ls', '-f', 'json']))],
+  'tctl locks ls -f json': async () => {
+    const id = /"([0-9a-f-]{36})"/.exec(out(await cluster.tctl(['lock', '--user=mallory', '--message=Suspicious activity.', '--ttl=10h'])))![1];
+    try {
+      return [out(await cluster.tctl(['locks', 'ls', '-f', 'json']))];
+    } finally {
+      await cluster.tctl(['rm', `lock/${id}`]);
+    }
+  },
   'tsh proxy aws -f json': async () => {
     const proxy = startLongRunning('tsh', ['proxy', 'aws', '-f', 'json'], alice.env);
     try {

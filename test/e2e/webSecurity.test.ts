@@ -74,6 +74,7 @@ before(async () => {
   await user('carol', ['access'], [ROLE]);
   await user('frank', ['access'], [ROLE]);
   await user('gina', ['access'], [ROLE]);
+  await user('hank', ['access'], [ROLE]);
   await user('eve', ['access', 'seconds'], [ROLE]);
   await user('dan', ['access', 'minutes'], [ROLE]);
 });
@@ -285,6 +286,20 @@ describe('web UI security', () => {
     assert.equal(r.status, 303);
     assert.equal(r.location, '/web/login?ended=user%20removed');
     assert.ok((await events('web.session.end')).some((e) => e.user === 'carol' && e.reason === 'user removed'));
+  });
+
+  test('a web session ends when the user is locked, and signing in again is refused while the lock lasts', async () => {
+    const web = await signedIn('hank');
+    const lock = await cluster.tctl(['lock', '--user=hank', '--message=under investigation']);
+    assert.equal(lock.code, 0, lock.stderr);
+    const r = await web.get('/web/apps');
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/web/login?ended=locked');
+    assert.match((await web.get(r.location!)).text, /id="login-notice">Your session has ended: an administrator locked your access\./);
+    assert.ok((await events('web.session.end')).some((e) => e.user === 'hank' && e.reason === 'locked'));
+    const again = await new WebClient(cluster.proxyAddr).signIn('hank', password, await codes.get('hank')!());
+    assert.notEqual(again.status, 303, 'no session while the lock lasts');
+    assert.match(messageOf(again) ?? '', /under investigation/);
   });
 
   test('an app that is not an AWS console is refused with a clear page', async () => {

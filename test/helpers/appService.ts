@@ -16,6 +16,10 @@ export interface TestAppService {
   /** Resolves once the log says the tunnel is up. */
   ready(): Promise<void>;
   stop(): Promise<void>;
+  /** SIGKILL, and waits until the process is gone. */
+  kill(): Promise<void>;
+  /** True while the process runs. */
+  alive(): boolean;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -104,6 +108,15 @@ export async function startAppService(cluster: TestCluster, opts: { env: Record<
       await exited;
       readyWaiters = [];
     },
+    async kill() {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child!.once('exit', r));
+      up = false;
+      child.kill('SIGKILL');
+      await exited;
+      readyWaiters = [];
+    },
+    alive: () => Boolean(child && child.exitCode === null && child.signalCode === null),
     async close() {
       await svc.stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,14 +1,16 @@
 /**
  * A real cluster for end-to-end tests: `teleport start -c teleport.yaml` as
- * a child process on 127.0.0.1 port 0, in a temp data dir, plus the steps
- * an administrator and a user take (tctl users add, the invite API, tsh
- * login). Everything is removed by `close()`.
+ * a child process on 127.0.0.1 port 0 (or, with `fixedPort`, a free port
+ * picked once, so a restart keeps the address agents and users dial), in a
+ * temp data dir, plus the steps an administrator and a user take (tctl
+ * users add, the invite API, tsh login). Everything is removed by `close()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
+import net from 'node:net';
 import { binPath, cleanEnv, runBin, type RunResult } from './binaries.js';
 import { totpCode } from '../../src/shared/totp.js';
 
@@ -23,7 +25,11 @@ export interface TestCluster {
   tctl(args: string[], input?: string): Promise<RunResult>;
   /** Stops the process (SIGTERM) and waits; its exit code and how long it took. */
   stop(): Promise<{ code: number | null; ms: number } | undefined>;
-  /** Starts it again on the same data dir (new ports). */
+  /** Kills the process (SIGKILL: no shutdown of any kind) and waits until it is gone. */
+  kill(): Promise<void>;
+  /** Starts the process on the same data dir (after stop or kill); resolves once it serves. */
+  start(): Promise<void>;
+  /** Stops and starts it again on the same data dir (new ports, unless fixedPort). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -39,6 +45,19 @@ export interface ClusterOptions {
   clusterName?: string;
   storage?: { type: 'postgresql'; conn_string: string };
   env?: Record<string, string>;
+  /** Listen on a free port picked now instead of port 0, so that a restarted cluster keeps its address. */
+  fixedPort?: boolean;
+}
+
+/** A TCP port that is free right now on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 /** Starts a cluster (auth + proxy) from a teleport.yaml written for the test. */
@@ -46,6 +65,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<TestClust
   const dir = await mkdtemp(join(tmpdir(), 'tsh-cluster-'));
   const dataDir = join(dir, 'data');
   const configPath = join(dir, 'teleport.yaml');
+  const webPort = opts.fixedPort ? await freePort() : 0;
   const storage = opts.storage ? `  storage:\n    type: postgresql\n    conn_string: "${opts.storage.conn_string}"\n` : '';
   await writeFile(
     configPath,
@@ -61,7 +81,7 @@ ${storage}${opts.teleportYaml ?? ''}auth_service:
     second_factor: ${opts.secondFactor ?? 'off'}
 proxy_service:
   enabled: yes
-  web_listen_addr: 127.0.0.1:0
+  web_listen_addr: 127.0.0.1:${webPort}
 ${opts.proxyYaml ?? ''}ssh_service:
   enabled: no
 ${opts.extraYaml ?? ''}`,
@@ -87,6 +107,13 @@ ${opts.extraYaml ?? ''}`,
       const code = await exited;
       return { code, ms: Date.now() - started };
     },
+    async kill() {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    start: () => start(),
     async restart() {
       await cluster.stop();
       await start();

@@ -25,7 +25,7 @@ function withGlobals(cmd: Command): Command {
 
 /** Builds tctl's command tree. */
 export function buildTctl(ctx: CliContext): Command {
-  const program = withGlobals(new Command('tctl')).description('Administer a tsh-aws cluster: roles, users, join tokens, apps, audit log.').enablePositionalOptions().showSuggestionAfterError(true);
+  const program = withGlobals(new Command('tctl')).description('Administer a tsh-aws cluster: roles, users, join tokens, locks, apps, audit log.').enablePositionalOptions().showSuggestionAfterError(true);
   const cmd = (parent: Command, name: string) => withGlobals(parent.command(name));
 
   cmd(program, 'status')
@@ -33,19 +33,30 @@ export function buildTctl(ctx: CliContext): Command {
     .addOption(formats(['text', 'json', 'yaml'], 'text'))
     .action(lazy(ctx, () => import('./commands/status.js')));
   cmd(program, 'create')
-    .description('Create roles and users from a YAML file (kind: role v5, kind: user v2)')
+    .description('Create roles, users and locks from a YAML file (kind: role v5, kind: user v2, kind: lock v2)')
     .argument('<file>', 'YAML file with one or more documents (- for standard input)')
     .option('-f, --force', 'overwrite resources that exist')
     .action(lazy(ctx, () => import('./commands/create.js')));
   cmd(program, 'get')
-    .description('Show resources: roles, users, tokens, role/NAME, user/NAME')
-    .argument('<resource>', 'roles | users | tokens | role/NAME | user/NAME | token/NAME')
+    .description('Show resources: roles, users, tokens, locks, role/NAME, user/NAME, lock/ID')
+    .argument('<resource>', 'roles | users | tokens | locks | role/NAME | user/NAME | token/NAME | lock/ID')
     .addOption(formats(['yaml', 'json', 'text'], 'yaml'))
     .action(lazy(ctx, () => import('./commands/get.js')));
   cmd(program, 'rm')
-    .description('Remove a resource: role/NAME, user/NAME, token/NAME')
+    .description('Remove a resource: role/NAME, user/NAME, token/NAME, lock/ID')
     .argument('<resource>', 'KIND/NAME')
     .action(lazy(ctx, () => import('./commands/rm.js')));
+
+  cmd(program, 'lock')
+    .description('Lock a user or a role out: logins, API calls and app requests are refused at once, live app connections closed')
+    .option('--user <name>', 'the user to lock')
+    .option('--role <name>', 'the role to lock: every user and certificate holding it')
+    .option('--message <text>', 'what the locked user is told')
+    .option('--ttl <duration>', 'how long the lock holds (e.g. 30m, 10h); without it, until `tctl rm lock/ID`')
+    .option('--expires <time>', 'when the lock ends, as an RFC 3339 time (instead of --ttl)')
+    .action(lazy(ctx, () => import('./commands/lock.js')));
+  const locks = program.command('locks').description('Locks in force');
+  cmd(locks, 'ls').description('List the locks in force').addOption(formats(['text', 'json', 'yaml'], 'text')).action(lazy(ctx, () => import('./commands/locksLs.js')));
 
   const users = program.command('users').description('Manage users');
   cmd(users, 'add')
@@ -62,7 +73,7 @@ export function buildTctl(ctx: CliContext): Command {
     .option('--set-aws-role-arns <arns>', 'replace the aws_role_arns trait (comma-separated; empty to clear)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .action(lazy(ctx, () => import('./commands/usersUpdate.js')));
   cmd(users, 'ls').description('List users').addOption(formats(['text', 'json', 'yaml'], 'text')).action(lazy(ctx, () => import('./commands/usersLs.js')));
-  cmd(users, 'rm').description('Remove a user').argument('<name>').action(lazy(ctx, () => import('./commands/usersRm.js')));
+  cmd(users, 'rm').description('Remove a user and end their app sessions at once').argument('<name>').action(lazy(ctx, () => import('./commands/usersRm.js')));
   cmd(users, 'reset')
     .description("Clear a user's password and second factor and print a new setup link")
     .argument('<name>')

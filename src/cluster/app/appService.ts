@@ -5,7 +5,7 @@
  *   first start:  token --POST /v1/webapi/join--> proxy --> host certificate
  *                 (the proxy verified by teleport.ca_pin, trusted roots, or --insecure)
  *   every start:  identity from <data_dir>/host/identity.json (0600): no new token needed
- *                 tunnel  --TLS tsh-tunnel-v1--> proxy      (outbound only)
+ *                 tunnel  --TLS tsh-tunnel-v1--> proxy      (outbound only; locks come back down it)
  *                 heartbeats and audit events --cluster API--> proxy
  */
 import http from 'node:http';
@@ -28,6 +28,9 @@ import type { TeleportConfig, AppConfig } from '../config/teleportConfig.js';
 import type { AuthService } from '../auth/authService.js';
 import { writeSecure } from '../auth/authService.js';
 import { AccessChecker } from '../auth/accessChecker.js';
+import { findLock, lockError } from '../auth/locks.js';
+import type { Lock } from '../../shared/resources/types.js';
+import { lockTarget } from '../../shared/resources/lockTarget.js';
 import type { Logger } from '../logger.js';
 import { TunnelAgent } from './tunnelAgent.js';
 import { StreamSocket } from './streamSocket.js';
@@ -114,9 +117,16 @@ export class AppService {
       checkers.set(id, { roles, checker });
       return checker;
     };
+    // The locks in force: the auth service's own view in its process, else the set the proxy pushes down the tunnel.
+    let pushedLocks: Lock[] = [];
+    const lockedOut = (id: Identity) => {
+      const lock = opts.localAuth ? opts.localAuth.ctx.locks.lockFor(id) : findLock(pushedLocks, id, (opts.clock ?? (() => new Date()))());
+      return lock && lockError(lock);
+    };
     const credentials = new AssumeRoleCache(opts.clock);
     const handler = createAwsHandler({
       checkerFor,
+      lockedOut,
       credentials,
       audit: (event, fields) => audit.add(event, fields),
       log,
@@ -124,6 +134,7 @@ export class AppService {
     });
     const consoleSignin = createConsoleHandler({
       checkerFor,
+      lockedOut,
       credentials,
       audit: (event, fields) => audit.add(event, fields),
       proxyPublicAddr: async () => (opts.localAuth ? opts.localAuth.ctx.proxyPublicAddr() : (await api!.get<PingResponse>('/v1/webapi/ping')).proxy.public_addr),
@@ -135,6 +146,16 @@ export class AppService {
     const accept = (socket: Duplex, appName: string, certDer: Buffer) => {
       connectionContexts.set(socket, verifyClient(identity, apps.get(appName)!, certDer, opts.clock));
       server.emit('connection', socket);
+    };
+    const beat = async () => {
+      const servers = [...apps.values()].map((app) => ({ hostId: identity.hostId, hostname: config.nodeName, version: VERSION, app: appSpec(app) }));
+      try {
+        if (opts.localAuth) {
+          await opts.localAuth.call('appServers.heartbeat', await opts.localAuth.callerFor(identityOf(readCertificate(identity.cert))), { servers });
+        } else await api!.rpc('appServers.heartbeat', { servers });
+      } catch (err) {
+        log.warn('APP', `heartbeat failed: ${(err as Error).message}`);
+      }
     };
     let tunnel: TunnelAgent | undefined;
     if (opts.localProxy) {
@@ -151,6 +172,13 @@ export class AppService {
       hostId: identity.hostId,
       apps: [...apps.keys()],
       log,
+      // The proxy drops an agent from the listing when its tunnel closes: announce the apps again at once when it is back.
+      onUp: beat,
+      onLocks(locks) {
+        const said = (l: Lock[]) => l.map(lockTarget).join(', ');
+        if (said(locks) !== said(pushedLocks)) log.info('APP', locks.length ? `locks in force here: ${said(locks)}` : 'no locks in force here');
+        pushedLocks = locks;
+      },
       onAppStream(appName: string, stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
         stream.respond({ ':status': 200 });
         accept(new StreamSocket(stream), appName, Buffer.from(String(headers[CLIENT_CERT_HEADER] ?? ''), 'base64'));
@@ -160,18 +188,9 @@ export class AppService {
     }
     const svc = new AppService(identity.hostId, tunnel, api, audit, server);
     svc.unwatch.push(watchAuditBacklog(() => audit.backlog), watchTunnel(() => svc.readiness() === undefined));
-    const beat = async () => {
-      const servers = [...apps.values()].map((app) => ({ hostId: identity.hostId, hostname: config.nodeName, version: VERSION, app: appSpec(app) }));
-      try {
-        if (opts.localAuth) {
-          await opts.localAuth.call('appServers.heartbeat', await opts.localAuth.callerFor(identityOf(readCertificate(identity.cert))), { servers });
-        } else await api!.rpc('appServers.heartbeat', { servers });
-      } catch (err) {
-        log.warn('APP', `heartbeat failed: ${(err as Error).message}`);
-      }
-    };
-    await beat();
-    svc.heartbeat = setInterval(() => void beat(), opts.heartbeatMs ?? HEARTBEAT_MS);
+    // An agent whose tunnel is down is not announced: nobody could reach its apps.
+    if (!tunnel) await beat();
+    svc.heartbeat = setInterval(() => void (tunnel && !tunnel.up ? undefined : beat()), opts.heartbeatMs ?? HEARTBEAT_MS);
     svc.heartbeat.unref();
     log.info('APP', `App service ${identity.hostId} serving ${[...apps.keys()].join(', ')} through ${opts.proxyServer}`);
     return svc;

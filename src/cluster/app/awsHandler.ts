@@ -43,6 +43,8 @@ export const connectionContexts = new WeakMap<object, ConnectionContext>();
 export interface AwsHandlerDeps {
   /** RBAC for a certificate's identity, from the roles as the cluster has them now rather than at login. */
   checkerFor(identity: Identity): Promise<AccessChecker>;
+  /** The refusal when a lock is in force against the identity (its user or a role it carries), else undefined. */
+  lockedOut(identity: Identity): TshError | undefined;
   /** Temporary credentials for the certificate's IAM role, used to re-sign each request. */
   credentials: AssumeRoleCache;
   /** Records one audit event per request; the app service sends them to the cluster in batches. */
@@ -78,6 +80,8 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     const ctx = connectionContexts.get(req.socket);
     if (!ctx || ctx.refusal || !ctx.identity?.app) throw ctx?.refusal ?? new TshError('CERTIFICATE', 'an app certificate is required');
     const { identity, app } = ctx;
+    const locked = deps.lockedOut(identity);
+    if (locked) throw locked;
     const route = identity.app!;
     if (Date.parse(identity.expires) <= clock().getTime()) {
       throw new TshError('SESSION_EXPIRED', 'the app certificate has expired', { hint: 'log in to the app again with `tsh apps login`' });

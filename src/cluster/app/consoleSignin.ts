@@ -35,6 +35,8 @@ const CHAINED_MAX_MS = 3_600_000;
 /** What console sign-in needs from the app service around it. */
 export interface ConsoleSigninDeps {
   checkerFor(identity: Identity): Promise<AccessChecker>;
+  /** The refusal for a user or role under a lock (see auth/locks), checked before anything else. */
+  lockedOut(identity: Identity): TshError | undefined;
   credentials: AssumeRoleCache;
   audit(event: string, fields: Record<string, unknown>): void;
   /** The proxy's public address: the sign-in's Issuer, where the console sends the user back. */
@@ -77,6 +79,8 @@ export function createConsoleHandler(deps: ConsoleSigninDeps): (req: IncomingMes
   async function signin(req: IncomingMessage): Promise<string> {
     const { identity, app } = verifiedConnection(req);
     const route = identity.app!;
+    const locked = deps.lockedOut(identity);
+    if (locked) throw locked;
     await requireRole(identity, app);
     const msLeft = loginTimeLeft(identity, clock());
     const federation = federationUrl(app.uri, deps.env);

@@ -44,6 +44,15 @@ export async function heartbeatApps(ctx: AuthContext, caller: Caller, servers: A
   }
 }
 
+/**
+ * Takes an agent's apps out of the listing at once, when the proxy saw its
+ * last tunnel close (rather than after {@link APP_SERVER_TTL_MS}); it
+ * announces them again when it is back.
+ */
+export async function dropAppServers(ctx: AuthContext, hostId: string, apps: string[]): Promise<void> {
+  await ctx.backend.batch(apps.map((app) => ({ op: 'delete' as const, key: keys.appServer(app, hostId) })));
+}
+
 /** Every live app server (one row per app and agent). */
 export async function listAppServers(ctx: AuthContext): Promise<AppServer[]> {
   return (await ctx.backend.getRange<AppServer>(keys.appServers)).map((i) => i.value);
@@ -188,7 +197,22 @@ export async function deleteAppSession(ctx: AuthContext, caller: Caller, id: str
   if (!caller.isAdmin && session.user !== caller.identity.username) {
     throw new TshError('ACCESS_DENIED', 'this app session belongs to another user');
   }
-  await ctx.backend.delete(keys.appSession(id));
-  await ctx.audit.emit('app.session.end', { user: session.user, app_name: session.app, aws_role_arn: session.awsRoleArn, sid: session.id });
+  await endAppSessions(ctx, [session]);
   return true;
+}
+
+/**
+ * Ends every app session of a user (`tctl users rm`): their app
+ * certificates stop working at once, and the proxy closes their connections.
+ */
+export async function endUserAppSessions(ctx: AuthContext, user: string): Promise<void> {
+  const sessions = (await ctx.backend.getRange<AppSession>(keys.appSessions)).map((i) => i.value).filter((s) => s.user === user);
+  await endAppSessions(ctx, sessions);
+}
+
+async function endAppSessions(ctx: AuthContext, sessions: AppSession[]): Promise<void> {
+  if (sessions.length === 0) return;
+  await ctx.backend.batch(sessions.map((s) => ({ op: 'delete' as const, key: keys.appSession(s.id) })));
+  for (const s of sessions) ctx.signals.appSessionEnded(s.id);
+  await ctx.audit.emitMany(sessions.map((s) => ({ event: 'app.session.end', fields: { user: s.user, app_name: s.app, aws_role_arn: s.awsRoleArn, sid: s.id } })));
 }

@@ -20,6 +20,8 @@ export const AuditEventCodes: Record<string, string> = {
   'user.password_change': 'T1005I',
   'role.created': 'T9000I',
   'role.deleted': 'T9001I',
+  'lock.created': 'TLK00I',
+  'lock.deleted': 'TLK01I',
   'join_token.create': 'TJT00I',
   'instance.join': 'TJ001I',
   'app.session.start': 'T2007I',

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Backend } from '../storage/backend.js';
 import type { AuditLog } from './auditLog.js';
+import type { LockWatcher } from './locks.js';
 import type { CaType, CertAuthority } from './certAuthorities.js';
 import type { Role, User } from '../../shared/resources/types.js';
 import type { Identity } from '../../shared/identity/identity.js';
@@ -16,6 +18,28 @@ export interface AuthContext {
   audit: AuditLog;
   /** Public address of the proxy (host:port), for invite URLs and app addresses. */
   proxyPublicAddr: () => string;
+  /** The locks in force, in memory, and who is told when they change. */
+  locks: LockWatcher;
+  /** Changes the services in this process act on at once. */
+  signals: AuthSignals;
+}
+
+/**
+ * In-process notices of changes the proxy acts on at once rather than on its
+ * next look at the backend: an ended app session closes its connections.
+ */
+export class AuthSignals {
+  private readonly sessionEnd = new Set<(id: string) => void>();
+
+  /** Subscribes to app session ends. */
+  onAppSessionEnd(listener: (id: string) => void): () => void {
+    this.sessionEnd.add(listener);
+    return () => this.sessionEnd.delete(listener);
+  }
+
+  appSessionEnded(id: string): void {
+    for (const l of this.sessionEnd) l(id);
+  }
 }
 
 /** A user as stored: the resource plus its credentials and login state. */
@@ -28,9 +52,6 @@ export interface StoredUser {
   totpSecret?: string;
   /** Last TOTP step used, so a code works once. */
   totpLastCounter?: number;
-  /** Times of recent failed logins (ms), for the lockout. */
-  failedLogins?: number[];
-  lockedUntil?: string;
 }
 
 /** Who is calling the cluster API, and what their roles allow. */
@@ -51,8 +72,13 @@ export const keys = {
   tokens: '/tokens/',
   resetToken: (token: string) => `/usertokens/${token}`,
   appSession: (id: string) => `/appsessions/${id}`,
+  appSessions: '/appsessions/',
   appServer: (app: string, hostId: string) => `/appservers/${app}/${hostId}`,
   appServers: '/appservers/',
+  lock: (id: string) => `/locks/${id}`,
+  locks: '/locks/',
+  /** The login lockout's counter (see loginAttempts): a hash of the name, so any string a client sends makes a key of the same small size. */
+  loginAttempts: (user: string) => `/loginattempts/${createHash('sha256').update(user).digest('hex')}`,
   /** Web sessions and pending console launches, under a hash of the id the browser holds. */
   webSession: (idHash: string) => `/websessions/${idHash}`,
   webLaunch: (idHash: string) => `/weblaunches/${idHash}`,

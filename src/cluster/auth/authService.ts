@@ -20,7 +20,8 @@ import { AccessChecker } from './accessChecker.js';
 import { AuditLog } from './auditLog.js';
 import { builtinRoles } from './builtinRoles.js';
 import { clusterStatus, ensureCertAuthorities, issueCertificate } from './certAuthorities.js';
-import { keys, loadRoles, type AuthContext, type Caller, type StoredUser } from './authContext.js';
+import { AuthSignals, keys, loadRoles, type AuthContext, type Caller, type StoredUser } from './authContext.js';
+import { LockWatcher, lockError } from './locks.js';
 import { rpcMethods } from './rpcMethods.js';
 import { validateToken } from './tokens.js';
 import { checkPublicKey } from './login.js';
@@ -37,8 +38,6 @@ const ADMIN_CERT_TTL_MS = 365 * 86_400_000;
 /** The running auth service (see the module comment); a teleport process whose config enables auth_service makes one with AuthService.start. */
 export class AuthService {
   private sweeper?: NodeJS.Timeout;
-  /** Listeners told when an app session ends, so the proxy can drop its connections at once. */
-  private readonly sessionEndListeners = new Set<(id: string) => void>();
 
   private constructor(
     readonly ctx: AuthContext,
@@ -61,7 +60,8 @@ export class AuthService {
       if (!(await backend.get(keys.role(role.metadata.name)))) await backend.put(keys.role(role.metadata.name), role);
     }
     const audit = new AuditLog(backend, config.dataDir, clock);
-    const ctx: AuthContext = { backend, clock, clusterName, secondFactor: config.auth.secondFactor, cas, audit, proxyPublicAddr: opts.proxyPublicAddr };
+    const locks = await LockWatcher.start(backend, clock);
+    const ctx: AuthContext = { backend, clock, clusterName, secondFactor: config.auth.secondFactor, cas, audit, proxyPublicAddr: opts.proxyPublicAddr, locks, signals: new AuthSignals() };
     const svc = new AuthService(ctx, config);
     await svc.writeAdminIdentity();
     svc.sweeper = setInterval(() => void backend.sweepExpired().catch(() => {}), 60_000);
@@ -77,7 +77,7 @@ export class AuthService {
   /**
    * Turns a verified TLS peer certificate into a caller: the certificate must
    * be signed by the CA its kind requires, unexpired, and (for users) name a
-   * user that still exists.
+   * user that still exists and is not locked.
    */
   async authenticate(certDer: Buffer): Promise<Caller> {
     const cert = readCertificate(certDer);
@@ -98,6 +98,8 @@ export class AuthService {
     if (identity.kind === 'host') return { identity, checker: new AccessChecker([], {}), isAdmin: false };
     const user = await this.ctx.backend.get<StoredUser>(keys.user(identity.username));
     if (!user) throw new TshError('ACCESS_DENIED', `user "${identity.username}" no longer exists`, { hint: 'ask an administrator' });
+    const lock = this.ctx.locks.lockFor(identity);
+    if (lock) throw lockError(lock);
     return { identity, checker: new AccessChecker(await loadRoles(this.ctx, identity.roles), identity.traits), isAdmin: false };
   }
 
@@ -108,17 +110,7 @@ export class AuthService {
     if (caller.identity.kind === 'app') {
       throw new TshError('ACCESS_DENIED', 'app certificates cannot call the cluster API', { hint: 'use the login certificate' });
     }
-    const result = await fn(this.ctx, caller, params ?? {});
-    if (method === 'appSessions.delete' && typeof params.sessionId === 'string') {
-      for (const l of this.sessionEndListeners) l(params.sessionId);
-    }
-    return result;
-  }
-
-  /** Subscribes to app session ends (the proxy closes that session's connections). */
-  onAppSessionEnd(listener: (id: string) => void): () => void {
-    this.sessionEndListeners.add(listener);
-    return () => this.sessionEndListeners.delete(listener);
+    return fn(this.ctx, caller, params ?? {});
   }
 
   /** An app service joins with a token and gets a host certificate plus the cluster's CAs. */
@@ -167,6 +159,7 @@ export class AuthService {
 
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.ctx.locks.close();
   }
 
   /**

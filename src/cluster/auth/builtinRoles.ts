@@ -3,7 +3,7 @@ import type { Role } from '../../shared/resources/types.js';
 /**
  * The roles every cluster starts with. `access` reaches every app with the
  * IAM roles in the user's `aws_role_arns` trait; `editor` manages roles,
- * users and tokens; `auditor` reads the audit log. Administrators may edit
+ * users, tokens and locks; `auditor` reads the audit log. Administrators may edit
  * them like any other role; they are only created when missing.
  */
 export const builtinRoles: Role[] = [
@@ -22,11 +22,11 @@ export const builtinRoles: Role[] = [
   {
     kind: 'role',
     version: 'v5',
-    metadata: { name: 'editor', description: 'Manages roles, users and join tokens' },
+    metadata: { name: 'editor', description: 'Manages roles, users, join tokens and locks' },
     spec: {
       allow: {
         rules: [
-          { resources: ['role', 'user', 'token'], verbs: ['list', 'read', 'create', 'update', 'delete'] },
+          { resources: ['role', 'user', 'token', 'lock'], verbs: ['list', 'read', 'create', 'update', 'delete'] },
           { resources: ['app', 'app_server', 'cluster'], verbs: ['list', 'read'] },
           { resources: ['event'], verbs: ['list', 'read'] },
         ],

@@ -1,6 +1,7 @@
 /**
  * Password (+ one-time code) login: checks the credentials, applies the
- * lockout, and signs a user certificate for the public key the client sent.
+ * lockout and any `tctl lock` on the user or their roles, and signs a user
+ * certificate for the public key the client sent.
  * The private key never leaves the client.
  */
 import { createPublicKey } from 'node:crypto';
@@ -8,17 +9,15 @@ import { TshError } from '../../shared/errors.js';
 import { verifyTotp } from '../../shared/totp.js';
 import type { Identity } from '../../shared/identity/identity.js';
 import { keys, loadRoles, type AuthContext, type StoredUser } from './authContext.js';
+import type { BatchOp } from '../storage/backend.js';
 import { verifyPassword } from './passwords.js';
+import { LOCKOUT_MS, MAX_FAILED_LOGINS, countAttempt, isLockedOut, lockIfLimitReached, lockedOutError } from './loginAttempts.js';
 import { AccessChecker } from './accessChecker.js';
+import { lockError } from './locks.js';
 import { issueCertificate } from './certAuthorities.js';
 
 /** Default login certificate lifetime, as in Teleport. */
 export const DEFAULT_LOGIN_TTL_MS = 12 * 3_600_000;
-/** Failed logins within the window that lock the account. */
-export const MAX_FAILED_LOGINS = 5;
-/** How far back failed logins count towards the lockout, and how long a locked account stays locked. */
-export const LOCKOUT_MS = 30 * 60_000;
-
 /** A password login as the proxy's `POST /v1/webapi/login` hands it to the auth service. */
 export interface LoginRequest {
   user: string;
@@ -51,13 +50,15 @@ const badCredentials = () =>
 export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginResult> {
   checkPublicKey(req.publicKey);
   const now = ctx.clock();
-  const item = await ctx.backend.get<StoredUser>(keys.user(req.user));
-  const user = item?.value;
-  if (user?.lockedUntil && Date.parse(user.lockedUntil) > now.getTime()) {
-    await ctx.audit.emit('user.login.failure', { user: req.user, method: 'local', via: req.via ?? 'tsh', error: 'locked' });
-    throw lockedError(user);
-  }
+  const name = String(req.user ?? '');
+  const attempt = await countAttempt(ctx, name);
+  const user = (await ctx.backend.get<StoredUser>(keys.user(name)))?.value;
+  // scrypt runs on every path (a dummy hash for unknown users), so locked, unknown and known names take the same time.
   const passwordOk = await verifyPassword(String(req.password ?? ''), user?.passwordHash);
+  if (isLockedOut(attempt)) {
+    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', via: req.via ?? 'tsh', error: 'locked' });
+    throw lockedOutError(name, attempt.until);
+  }
   let counter: number | undefined;
   let otpOk = true;
   if (passwordOk && ctx.secondFactor === 'otp') {
@@ -65,24 +66,18 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
     otpOk = counter !== undefined;
   }
   if (!user || !passwordOk || !otpOk) {
-    await ctx.audit.emit('user.login.failure', { user: req.user, method: 'local', via: req.via ?? 'tsh', error: 'invalid credentials' });
-    if (user) {
-      const recent = (user.failedLogins ?? []).filter((t) => t > now.getTime() - LOCKOUT_MS);
-      recent.push(now.getTime());
-      user.failedLogins = recent;
-      if (recent.length >= MAX_FAILED_LOGINS) {
-        user.lockedUntil = new Date(now.getTime() + LOCKOUT_MS).toISOString();
-        await ctx.backend.put(keys.user(user.name), user);
-        throw lockedError(user);
-      }
-      await ctx.backend.put(keys.user(user.name), user);
-    }
+    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', via: req.via ?? 'tsh', error: 'invalid credentials' });
+    if (await lockIfLimitReached(ctx, name, attempt)) throw lockedOutError(name, attempt.until);
     throw badCredentials();
   }
-  user.failedLogins = [];
-  delete user.lockedUntil;
-  if (counter !== undefined) user.totpLastCounter = counter;
-  await ctx.backend.put(keys.user(user.name), user);
+  const ops: BatchOp[] = [{ op: 'delete', key: keys.loginAttempts(name) }];
+  if (counter !== undefined) ops.push({ op: 'put', key: keys.user(user.name), value: { ...user, totpLastCounter: counter } });
+  await ctx.backend.batch(ops);
+  const lock = ctx.locks.lockFor({ username: user.name, roles: user.roles });
+  if (lock) {
+    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', via: req.via ?? 'tsh', error: 'locked', lock: lock.metadata.name });
+    throw lockError(lock);
+  }
 
   const roles = await loadRoles(ctx, user.roles);
   const checker = new AccessChecker(roles, user.traits);
@@ -100,13 +95,6 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
   const cert = issueCertificate(ctx.cas.user, { identity, publicKey: req.publicKey, notBefore: new Date(now.getTime() - 60_000), notAfter, usage: 'client' });
   await ctx.audit.emit('user.login', { user: user.name, method: 'local', via: req.via ?? 'tsh', success: true });
   return { cert, identity, userCa: ctx.cas.user.certPem, hostCa: ctx.cas.host.certPem, clusterName: ctx.clusterName };
-}
-
-function lockedError(user: StoredUser): TshError {
-  const until = new Date(user.lockedUntil!);
-  return new TshError('LOCKED', `user "${user.name}" is locked until ${until.toISOString().slice(11, 16)} UTC after ${MAX_FAILED_LOGINS} failed login attempts`, {
-    hint: `wait ${LOCKOUT_MS / 60_000} minutes, or ask an administrator to run \`tctl users reset ${user.name}\``,
-  });
 }
 
 /** Refuses anything but a well-formed public key, so no private key is ever accepted by mistake. */

@@ -1,14 +1,16 @@
 /**
- * `tctl create`, `tctl get` and `tctl rm` on roles and users: all documents
- * of a file are checked first and written in one batch, so a file is applied
- * whole or not at all.
+ * `tctl create`, `tctl get` and `tctl rm` on roles, users, tokens and locks:
+ * all documents of a file are checked first and written in one batch, so a
+ * file is applied whole or not at all.
  */
 import { TshError } from '../../shared/errors.js';
 import { checkResources } from '../../shared/resources/checkResources.js';
-import type { Resource, Role, User } from '../../shared/resources/types.js';
+import type { Lock, Resource, Role, User } from '../../shared/resources/types.js';
 import type { BatchOp } from '../storage/backend.js';
 import { keys, requireRule, userResource, type AuthContext, type Caller, type StoredUser } from './authContext.js';
 import { requireRolesExist } from './users.js';
+import { checkLock, deleteLock, lockWrite, locksWritten, readLocks } from './locks.js';
+import { endUserAppSessions } from './apps.js';
 
 /** Creates (or with overwrite, replaces) roles and users. Returns what was written and warnings. */
 export async function createResources(ctx: AuthContext, caller: Caller, docs: unknown[], overwrite: boolean): Promise<{ written: string[]; warnings: string[] }> {
@@ -17,8 +19,9 @@ export async function createResources(ctx: AuthContext, caller: Caller, docs: un
   const createdRoles = resources.filter((r): r is Role => r.kind === 'role').map((r) => r.metadata.name);
   const ops: BatchOp[] = [];
   const written: string[] = [];
+  const locks: Lock[] = [];
   for (const r of resources) {
-    const key = r.kind === 'role' ? keys.role(r.metadata.name) : keys.user(r.metadata.name);
+    const key = r.kind === 'role' ? keys.role(r.metadata.name) : r.kind === 'lock' ? keys.lock(r.metadata.name) : keys.user(r.metadata.name);
     const existing = await ctx.backend.get(key);
     requireRule(caller, r.kind, existing ? 'update' : 'create');
     if (existing && !overwrite) {
@@ -26,6 +29,10 @@ export async function createResources(ctx: AuthContext, caller: Caller, docs: un
     }
     if (r.kind === 'role') {
       ops.push({ op: 'put', key, value: r });
+    } else if (r.kind === 'lock') {
+      const lock = checkLock(r, caller.identity.username, ctx.clock());
+      locks.push(lock);
+      ops.push(lockWrite(lock));
     } else {
       const u = r as User;
       await requireRolesExist(ctx, u.spec.roles, createdRoles);
@@ -42,8 +49,10 @@ export async function createResources(ctx: AuthContext, caller: Caller, docs: un
   }
   await ctx.backend.batch(ops);
   for (const r of resources) {
+    if (r.kind === 'lock') continue;
     await ctx.audit.emit(r.kind === 'role' ? 'role.created' : 'user.create', { user: caller.identity.username, name: r.metadata.name });
   }
+  if (locks.length) await locksWritten(ctx, locks);
   return { written, warnings };
 }
 
@@ -65,22 +74,29 @@ export async function getResources(ctx: AuthContext, caller: Caller, kind: strin
       if (name) return [must(await ctx.backend.get(keys.token(name)), 'token', name)];
       return (await ctx.backend.getRange(keys.tokens)).map((i) => i.value);
     }
+    case 'lock': {
+      requireRule(caller, 'lock', name ? 'read' : 'list');
+      if (name) return [must(await ctx.backend.get<Lock>(keys.lock(name)), 'lock', name)];
+      return readLocks(ctx.backend);
+    }
     default:
-      throw new TshError('BAD_INPUT', `unknown resource kind "${kind}"`, { hint: 'use roles, users or tokens' });
+      throw new TshError('BAD_INPUT', `unknown resource kind "${kind}"`, { hint: 'use roles, users, tokens or locks' });
   }
 }
 
-/** Removes one role, user or token. */
+/** Removes one role, user, token or lock; a removed user's app sessions end with it. */
 export async function deleteResource(ctx: AuthContext, caller: Caller, kind: string, name: string): Promise<void> {
-  const key = kind === 'role' ? keys.role(name) : kind === 'user' ? keys.user(name) : kind === 'token' ? keys.token(name) : undefined;
-  if (!key) throw new TshError('BAD_INPUT', `cannot remove "${kind}/${name}"`, { hint: 'use role/NAME, user/NAME or token/NAME' });
+  const key = kind === 'role' ? keys.role(name) : kind === 'user' ? keys.user(name) : kind === 'token' ? keys.token(name) : kind === 'lock' ? keys.lock(name) : undefined;
+  if (!key) throw new TshError('BAD_INPUT', `cannot remove "${kind}/${name}"`, { hint: 'use role/NAME, user/NAME, token/NAME or lock/ID' });
   requireRule(caller, kind, 'delete');
+  if (kind === 'lock') return deleteLock(ctx, caller.identity.username, name);
   if (kind === 'role') {
     const users = await ctx.backend.getRange<StoredUser>(keys.users);
     const holders = users.filter((u) => u.value.roles.includes(name)).map((u) => u.value.name);
     if (holders.length) throw new TshError('BAD_INPUT', `role "${name}" is still assigned to ${holders.join(', ')}`, { hint: 'remove it from those users first with `tctl users update NAME --set-roles ...`' });
   }
   if (!(await ctx.backend.delete(key))) throw new TshError('NOT_FOUND', `${kind} "${name}" not found`);
+  if (kind === 'user') await endUserAppSessions(ctx, name);
   await ctx.audit.emit(kind === 'role' ? 'role.deleted' : kind === 'user' ? 'user.delete' : 'join_token.delete', { user: caller.identity.username, name: kind === 'token' ? name.slice(0, 6) + '…' : name });
 }
 

@@ -13,6 +13,8 @@ import { addToken } from './tokens.js';
 import { createAppSession, deleteAppSession, heartbeatApps, listAppServersForAdmin, listApps, renewAppCert, type AppServer } from './apps.js';
 import { RESET_TOKEN_TTL_MS } from './users.js';
 import { APP_SERVICE_EVENTS } from './auditLog.js';
+import { lockedUntil } from './loginAttempts.js';
+import { createLock } from './locks.js';
 
 type Method = (ctx: AuthContext, caller: Caller, params: Record<string, any>) => Promise<unknown>;
 
@@ -76,14 +78,17 @@ export const rpcMethods: Record<string, Method> = {
   async 'users.list'(ctx, caller) {
     requireUserOrAdmin(caller);
     requireRule(caller, 'user', 'list');
-    return (await ctx.backend.getRange<StoredUser>(keys.users)).map((i) => ({
-      name: i.value.name,
-      roles: i.value.roles,
-      traits: i.value.traits,
-      created: i.value.createdAt,
-      hasPassword: Boolean(i.value.passwordHash),
-      lockedUntil: i.value.lockedUntil && Date.parse(i.value.lockedUntil) > ctx.clock().getTime() ? i.value.lockedUntil : undefined,
-    }));
+    const users = (await ctx.backend.getRange<StoredUser>(keys.users)).map((i) => i.value);
+    return Promise.all(
+      users.map(async (u) => ({
+        name: u.name,
+        roles: u.roles,
+        traits: u.traits,
+        created: u.createdAt,
+        hasPassword: Boolean(u.passwordHash),
+        lockedUntil: (await lockedUntil(ctx, u.name))?.toISOString(),
+      })),
+    );
   },
   async 'users.delete'(ctx, caller, p) {
     requireUserOrAdmin(caller);
@@ -112,6 +117,17 @@ export const rpcMethods: Record<string, Method> = {
     requireUserOrAdmin(caller);
     await deleteResource(ctx, caller, 'token', str(p.token, 'token'));
     return {};
+  },
+
+  async 'locks.create'(ctx, caller, p) {
+    requireUserOrAdmin(caller);
+    requireRule(caller, 'lock', 'create');
+    const opt = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+    return createLock(ctx, caller.identity.username, { user: opt(p.user), role: opt(p.role), message: opt(p.message), ttl: opt(p.ttl), expires: opt(p.expires) });
+  },
+  async 'locks.list'(ctx, caller) {
+    requireUserOrAdmin(caller);
+    return getResources(ctx, caller, 'lock');
   },
 
   async 'apps.list'(ctx, caller) {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { TshError } from '../../shared/errors.js';
 import { newTotpSecret, totpUri, verifyTotp } from '../../shared/totp.js';
 import { parseRoleArn } from '../../shared/aws/roleArn.js';
+import { NAME_PATTERN } from '../../shared/resources/types.js';
 import { keys, type AuthContext, type StoredUser } from './authContext.js';
 import { checkPasswordStrength, hashPassword } from './passwords.js';
 
@@ -49,7 +50,7 @@ export function traitWarnings(user: string, traits: Record<string, string[]>): s
 
 /** Creates a user with no password and returns an invite for them. */
 export async function addUser(ctx: AuthContext, opts: { name: string; roles: string[]; traits: Record<string, string[]>; by: string }): Promise<ResetToken> {
-  if (!/^[A-Za-z0-9@_.+-]{1,128}$/.test(opts.name)) throw new TshError('BAD_INPUT', `invalid user name "${opts.name}"`, { hint: 'user names use letters, digits and @ _ . + -' });
+  if (!NAME_PATTERN.test(opts.name)) throw new TshError('BAD_INPUT', `invalid user name "${opts.name}"`, { hint: 'user names use letters, digits and @ _ . + -' });
   if (opts.roles.length === 0) throw new TshError('BAD_INPUT', `user "${opts.name}" needs at least one role`, { hint: 'pass --roles=access (or editor, auditor, or your own roles)' });
   await requireRolesExist(ctx, opts.roles);
   const user: StoredUser = { name: opts.name, roles: opts.roles, traits: opts.traits, createdAt: ctx.clock().toISOString() };
@@ -79,9 +80,10 @@ export async function resetUser(ctx: AuthContext, name: string, by: string): Pro
   const u = await getUser(ctx, name);
   delete u.passwordHash;
   delete u.totpSecret;
-  delete u.lockedUntil;
-  u.failedLogins = [];
-  await ctx.backend.put(keys.user(name), u);
+  await ctx.backend.batch([
+    { op: 'put', key: keys.user(name), value: u },
+    { op: 'delete', key: keys.loginAttempts(name) },
+  ]);
   await ctx.audit.emit('user.update', { user: by, name, change: 'reset' });
   return createResetToken(ctx, name, 'reset');
 }
@@ -111,11 +113,10 @@ export async function completeResetToken(ctx: AuthContext, opts: { token: string
   user.passwordHash = await hashPassword(opts.password);
   user.totpSecret = rt.totpSecret;
   user.totpLastCounter = counter;
-  user.failedLogins = [];
-  delete user.lockedUntil;
   await ctx.backend.batch([
     { op: 'put', key: keys.user(user.name), value: user },
     { op: 'delete', key: keys.resetToken(opts.token) },
+    { op: 'delete', key: keys.loginAttempts(user.name) },
   ]);
   await ctx.audit.emit('user.password_change', { user: user.name });
   return { user: user.name };

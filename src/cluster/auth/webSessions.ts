@@ -10,7 +10,8 @@
  * record ends the session at once, wherever the cookie is.
  *
  * A session may act only while {@link mayAct} says so: until the login
- * expires, and while the user exists.
+ * expires, while the user exists, and while no lock targets the user or one
+ * of their roles.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Identity } from '../../shared/identity/identity.js';
@@ -32,7 +33,7 @@ export interface WebSession {
 }
 
 /** Why a session ended. */
-export type WebSessionEnd = 'signed out' | 'expired' | 'user removed';
+export type WebSessionEnd = 'signed out' | 'expired' | 'user removed' | 'locked';
 
 /** The outcome of looking a cookie up: a session that may act, why it may not, or nothing at all. */
 export type WebSessionCheck = { session: WebSession; ended?: undefined } | { session?: undefined; ended: WebSessionEnd | 'unknown' };
@@ -81,11 +82,13 @@ export async function checkWebSession(ctx: AuthContext, id: string): Promise<Web
 
 /**
  * The one place that decides whether a web session may still act: undefined
- * when it may, else why not. The login must not have expired and the user
- * must still exist.
+ * when it may, else why not. The login must not have expired, the user
+ * must still exist, and no lock may target the user or one of their roles
+ * (a lock ends the session; signing in again is refused while it lasts).
  */
 export async function mayAct(ctx: AuthContext, session: WebSession): Promise<WebSessionEnd | undefined> {
   if (Date.parse(session.expires) <= ctx.clock().getTime()) return 'expired';
+  if (ctx.locks.lockFor(session.identity)) return 'locked';
   if (!(await ctx.backend.get(keys.user(session.user)))) return 'user removed';
   return undefined;
 }

@@ -39,7 +39,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import { TshError } from '../../shared/errors.js';
 import { readAwsError } from '../../shared/http/awsError.js';
-import { CLIENT_CERT_HEADER, appStreamPath } from '../../shared/api/protocol.js';
+import { CLIENT_CERT_HEADER, TUNNEL_PATH } from '../../shared/api/protocol.js';
 import { socketPair, type SocketLike } from '../socketLike.js';
 import { StreamSocket } from '../app/streamSocket.js';
 import type { TunnelRegistry } from './tunnelRegistry.js';
@@ -76,7 +76,7 @@ function openAppConnection(tunnels: TunnelRegistry, app: string, appCertDer: Buf
   if (!session) {
     throw new TshError('UNAVAILABLE', `no app service is serving app "${app}" right now`, { hint: 'check that the app service is running and connected (`tctl apps ls`)' });
   }
-  const stream = session.request({ ':method': 'POST', ':path': appStreamPath(app), [CLIENT_CERT_HEADER]: appCertDer.toString('base64') }, { endStream: false });
+  const stream = session.request({ ':method': 'POST', ':path': TUNNEL_PATH.app(app), [CLIENT_CERT_HEADER]: appCertDer.toString('base64') }, { endStream: false });
   stream.on('error', () => {});
   return new StreamSocket(stream);
 }

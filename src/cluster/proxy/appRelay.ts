@@ -3,16 +3,20 @@
  *
  * A connection that negotiated ALPN tsh-app-v1 is authorised once: its
  * client certificate must be an app certificate signed by this cluster's
- * user CA, and its app session must still exist and belong to the same user.
+ * user CA, its app session must still exist and belong to the same user, and
+ * no lock may be in force against it.
  * Then its bytes are relayed, unparsed, over one HTTP/2 stream through the
  * tunnel of an agent serving the app; the agent reads the HTTP requests and
  * checks the certificate again itself (the proxy passes the certificate, not
  * a claim about it). Per-request work stays out of the proxy.
  *
- * The connection is closed when the session ends (`tsh apps logout`), when
- * the certificate expires, or when the tunnel goes away. A refusal is
- * answered as one HTTP response in AWS's JSON error shape, so the SDK or CLI
- * on the other end prints the reason.
+ * The connection is closed when the session ends (`tsh apps logout`, `tctl
+ * users rm`), when a lock comes into force against its user or a role of its
+ * certificate, when the certificate expires, or when the tunnel goes away;
+ * a request caught in flight then is answered with the reason (a 503 when
+ * the app service went away, see relayedConnection). A refusal is answered
+ * as one HTTP response in AWS's JSON error shape, so the SDK or CLI on the
+ * other end prints the reason.
  */
 import http from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -23,18 +27,31 @@ import { identityOf, type Identity } from '../../shared/identity/identity.js';
 import type { AuthService } from '../auth/authService.js';
 import { getAppSession } from '../auth/apps.js';
 import type { TunnelRegistry } from './tunnelRegistry.js';
-import { CLIENT_CERT_HEADER, appStreamPath } from '../../shared/api/protocol.js';
+import { CLIENT_CERT_HEADER, TUNNEL_PATH } from '../../shared/api/protocol.js';
+import { lockError } from '../auth/locks.js';
 import type { Logger } from '../logger.js';
+import { RelayedConnection } from './relayedConnection.js';
 import { metrics, startTimer } from '../diag/metrics.js';
 
 /** How often live connections are re-checked against the backend (sessions ended on another proxy). */
 const RECHECK_MS = 10_000;
 
+/** A live app connection, with whom it serves and how to end it. */
+interface LiveConnection {
+  identity: Identity;
+  /** Ends it; a request in flight is answered with `err` where the relay can still do so. */
+  end(err: TshError): void;
+}
+
+const sessionEnded = (app: string) =>
+  new TshError('ACCESS_DENIED', `the app session for "${app}" has ended (logged out or expired)`, { hint: 'log in to the app again with `tsh apps login`' });
+const certificateExpired = () => new TshError('SESSION_EXPIRED', 'the app certificate has expired', { hint: 'log in to the app again with `tsh apps login`' });
+
 /** The proxy's handler for app connections (see the module comment); it also keeps track of them by app session so ending a session closes them. */
 export class AppRelay {
   private readonly refusals = new WeakMap<object, TshError>();
   private readonly refuser: http.Server;
-  private readonly bySession = new Map<string, Set<TLSSocket>>();
+  private readonly bySession = new Map<string, Set<LiveConnection>>();
   private readonly recheck: NodeJS.Timeout;
 
   constructor(
@@ -48,7 +65,8 @@ export class AppRelay {
       sendAwsError(res, err);
       req.resume();
     });
-    auth.onAppSessionEnd((id) => this.endSession(id));
+    auth.ctx.signals.onAppSessionEnd((id) => this.endSession(id));
+    auth.ctx.locks.onChange(() => this.endLocked());
     this.recheck = setInterval(() => void this.recheckSessions(), RECHECK_MS);
     this.recheck.unref();
   }
@@ -71,7 +89,7 @@ export class AppRelay {
     const local = this.tunnels.localHandler(app.name);
     if (local) {
       // The app service runs in this process: hand the connection over, no tunnel hop.
-      this.watch(app.sessionId, identity, socket);
+      this.watch(socket, { identity, end: () => socket.destroy() });
       local(socket, socket.getPeerCertificate(false).raw);
       return;
     }
@@ -80,31 +98,31 @@ export class AppRelay {
       throw new TshError('UNAVAILABLE', `no app service is serving app "${app.name}" right now`, { hint: 'check that the app service is running and connected (`tctl apps ls`)' });
     }
     const stream = session.request(
-      { ':method': 'POST', ':path': appStreamPath(app.name), [CLIENT_CERT_HEADER]: socket.getPeerCertificate(false).raw.toString('base64') },
+      { ':method': 'POST', ':path': TUNNEL_PATH.app(app.name), [CLIENT_CERT_HEADER]: socket.getPeerCertificate(false).raw.toString('base64') },
       { endStream: false },
     );
-    this.watch(app.sessionId, identity, socket);
-    const done = () => {
-      if (!socket.destroyed) socket.destroy();
-      if (!stream.destroyed) stream.close();
-    };
-    socket.on('close', done);
-    socket.on('error', done);
-    stream.on('close', done);
-    stream.on('error', done);
-    socket.pipe(stream);
-    stream.pipe(socket);
+    const relayed = new RelayedConnection(socket, stream, (s, err) => this.refuse(s, err), () =>
+      new TshError('UNAVAILABLE', `the app service serving "${app.name}" went away while the request was in flight`, {
+        hint: 'retry it (AWS SDKs do so by themselves); `tctl apps ls` shows whether an app service is connected',
+      }),
+    );
+    this.watch(socket, { identity, end: (err) => relayed.end(err) });
+    relayed.relay();
   }
 
-  /** Tracks a connection under its session until it closes, and closes it when its certificate expires. */
-  private watch(sessionId: string, identity: Identity, socket: TLSSocket): void {
-    this.track(sessionId, socket);
-    const msLeft = Date.parse(identity.expires) - Date.now();
-    const expiry = setTimeout(() => socket.destroy(), Math.max(0, Math.min(msLeft, 2 ** 31 - 1)));
+  /** Tracks a connection under its session until it closes, and ends it when its certificate expires. */
+  private watch(socket: TLSSocket, live: LiveConnection): void {
+    const sessionId = live.identity.app!.sessionId;
+    let set = this.bySession.get(sessionId);
+    if (!set) this.bySession.set(sessionId, (set = new Set()));
+    set.add(live);
+    const msLeft = Date.parse(live.identity.expires) - Date.now();
+    const expiry = setTimeout(() => live.end(certificateExpired()), Math.max(0, Math.min(msLeft, 2 ** 31 - 1)));
     expiry.unref();
     socket.once('close', () => {
       clearTimeout(expiry);
-      this.untrack(sessionId, socket);
+      set.delete(live);
+      if (set.size === 0 && this.bySession.get(sessionId) === set) this.bySession.delete(sessionId);
     });
   }
 
@@ -113,9 +131,7 @@ export class AppRelay {
     const peer = socket.getPeerCertificate(false);
     if (!peer?.raw) throw new TshError('CERTIFICATE', 'an app certificate is required', { hint: 'log in to the app with `tsh apps login APP`' });
     if (!socket.authorized) {
-      if (String(socket.authorizationError) === 'CERT_HAS_EXPIRED') {
-        throw new TshError('SESSION_EXPIRED', 'the app certificate has expired', { hint: 'log in to the app again with `tsh apps login`' });
-      }
+      if (String(socket.authorizationError) === 'CERT_HAS_EXPIRED') throw certificateExpired();
       throw new TshError('CERTIFICATE', 'the certificate was not issued by this cluster', { hint: 'log in with `tsh login` and `tsh apps login`' });
     }
     const identity = identityOf(readCertificate(peer.raw));
@@ -123,11 +139,13 @@ export class AppRelay {
       throw new TshError('CERTIFICATE', 'this is not an app certificate of this cluster', { hint: 'log in to the app with `tsh apps login APP`' });
     }
     const s = await getAppSession(this.auth.ctx, identity.app.sessionId);
-    if (!s) throw new TshError('ACCESS_DENIED', `the app session for "${identity.app.name}" has ended (logged out or expired)`, { hint: 'log in to the app again with `tsh apps login`' });
+    if (!s) throw sessionEnded(identity.app.name);
     if (s.user !== identity.username || s.app !== identity.app.name) {
       await this.auth.ctx.audit.emit('auth', { user: identity.username, success: false, error: `session owner "${s.user}" does not match caller "${identity.username}"` });
       throw new TshError('ACCESS_DENIED', 'this app session belongs to another user');
     }
+    const lock = this.auth.ctx.locks.lockFor(identity);
+    if (lock) throw lockError(lock);
     return identity;
   }
 
@@ -138,22 +156,22 @@ export class AppRelay {
     this.refuser.emit('connection', socket);
   }
 
-  private track(id: string, socket: TLSSocket): void {
-    let set = this.bySession.get(id);
-    if (!set) this.bySession.set(id, (set = new Set()));
-    set.add(socket);
-  }
-
-  private untrack(id: string, socket: TLSSocket): void {
-    const set = this.bySession.get(id);
-    set?.delete(socket);
-    if (set && set.size === 0) this.bySession.delete(id);
-  }
-
-  /** Closes every connection of an ended session. */
+  /** Ends every connection of an ended session. */
   private endSession(id: string): void {
-    for (const s of this.bySession.get(id) ?? []) s.destroy();
+    const set = this.bySession.get(id);
+    if (!set) return;
     this.bySession.delete(id);
+    for (const live of set) live.end(sessionEnded(live.identity.app!.name));
+  }
+
+  /** A lock came into force: the connections it targets end now, a request in flight told why. */
+  private endLocked(): void {
+    for (const set of this.bySession.values()) {
+      for (const live of set) {
+        const lock = this.auth.ctx.locks.lockFor(live.identity);
+        if (lock) live.end(lockError(lock));
+      }
+    }
   }
 
   private async recheckSessions(): Promise<void> {
@@ -162,8 +180,11 @@ export class AppRelay {
     }
   }
 
+  /** The proxy is stopping: requests in flight are told so with a 503, which SDKs retry. */
   closeAll(): void {
     clearInterval(this.recheck);
-    for (const id of [...this.bySession.keys()]) this.endSession(id);
+    const stopping = new TshError('UNAVAILABLE', 'the proxy is restarting or shutting down', { hint: 'retry in a moment' });
+    for (const set of this.bySession.values()) for (const live of set) live.end(stopping);
+    this.bySession.clear();
   }
 }

@@ -89,7 +89,7 @@ export class ProxyService {
 
   async close(): Promise<void> {
     this.relay.closeAll();
-    this.tunnels.closeAll();
+    await this.tunnels.closeAll();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of this.open) s.destroy();
     await closed;

@@ -46,6 +46,13 @@ export interface Backend {
    * TshError ALREADY_EXISTS (someone else wrote first) or NOT_FOUND.
    */
   compareAndSwap<T = unknown>(key: string, revision: number, value: T, opts?: PutOptions): Promise<Item<T>>;
+  /**
+   * Adds one to the counter at key and returns it, atomically: parallel
+   * callers, in this process or in another sharing the storage, each get a
+   * count of their own (N calls count N). An absent or expired counter starts
+   * at 1 and takes `expires`; a live one keeps the expiry it has.
+   */
+  increment(key: string, opts: { expires: Date }): Promise<Item<number>>;
   /** Removes key; true when something was removed. */
   delete(key: string): Promise<boolean>;
   /** Items whose key starts with prefix, sorted by key, expired ones left out. */

@@ -35,6 +35,13 @@ const WRITES = {
   update: `UPDATE kv ${SET} WHERE key = $1 AND ${LIVE} RETURNING revision`,
   cas: `UPDATE kv ${SET} WHERE key = $1 AND ${LIVE} AND revision = $5 RETURNING revision`,
 };
+/** One statement, so the row lock makes it atomic: $1 key, $2 expires of a new counter, $3 now. */
+const INCREMENT = `INSERT INTO kv (key, value, revision, expires) VALUES ($1, '1', nextval('kv_revision'), $2)
+  ON CONFLICT (key) DO UPDATE SET
+    value = CASE WHEN kv.expires IS NOT NULL AND kv.expires <= $3 THEN '1' ELSE (kv.value::bigint + 1)::text END,
+    revision = excluded.revision,
+    expires = CASE WHEN kv.expires IS NOT NULL AND kv.expires <= $3 THEN excluded.expires ELSE kv.expires END
+  RETURNING key, value, revision, expires`;
 const COLUMNS = 'key, value, revision, expires';
 
 type WriteKind = keyof typeof WRITES;
@@ -117,6 +124,11 @@ export async function openPostgresBackend(opts: { connectionString: string; cloc
     // One conditional UPDATE is atomic on its own; the follow-up read only picks the error code.
     compareAndSwap: (key, revision, value, o) =>
       guard(`compare-and-swap ${key}`, () => write(query, 'cas', key, value, o?.expires, revision)),
+    increment: (key, o) =>
+      guard(`increment ${key}`, async () => {
+        const row = (await query(INCREMENT, [key, o.expires, now()])).rows[0];
+        return toItem<number>(row.key, row.value, row.revision, row.expires);
+      }),
     delete: (key) => guard(`delete ${key}`, () => remove(query, key)),
     getRange: <T>(prefix: string, o?: { limit?: number }) =>
       guard(`read range ${prefix}`, async () => {

@@ -86,6 +86,16 @@ export async function openSqliteBackend(opts: { path: string; clock?: () => Date
     });
   }
 
+  /** Read and write in one IMMEDIATE transaction: no other writer, in any process, runs in between. */
+  function increment(key: string, expires: Date): Item<number> {
+    return atomically(() => {
+      const row = sql.get.get({ key, now: now() }) as Row | undefined;
+      if (!row) return write('put', key, 1, expires);
+      const count = Number(JSON.parse(row.value)) + 1;
+      return write('put', key, count, row.expires === null ? undefined : new Date(row.expires));
+    });
+  }
+
   function remove(key: string): boolean {
     return sql.delete.run({ key, now: now() }).changes > 0;
   }
@@ -112,6 +122,7 @@ export async function openSqliteBackend(opts: { path: string; clock?: () => Date
     update: (key, value, o) => guard(`update ${key}`, () => write('update', key, value, o?.expires)),
     compareAndSwap: (key, revision, value, o) =>
       guard(`compare-and-swap ${key}`, () => write('cas', key, value, o?.expires, revision)),
+    increment: (key, o) => guard(`increment ${key}`, () => increment(key, o.expires)),
     delete: (key) => guard(`delete ${key}`, () => remove(key)),
     getRange: <T>(prefix: string, o?: { limit?: number }) =>
       guard(`read range ${prefix}`, () => range(prefix, o?.limit).map((r) => toItem<T>(r.key, r.value, r.revision, r.expires))),

@@ -22,5 +22,17 @@ export const CLIENT_CERT_HEADER = 'x-tsh-client-cert';
 /** Set by the tsh local proxy on requests signed with credentials from a chained AssumeRole (role chaining). */
 export const CHAINED_ROLE_HEADER = 'x-tsh-aws-assumed-role';
 
-/** The tunnel stream the proxy opens to an agent for one client connection to an app. */
-export const appStreamPath = (app: string): string => `/app/${encodeURIComponent(app)}`;
+/**
+ * Stream paths inside a reverse tunnel (the proxy opens every stream; the
+ * app service answers): see proxy/tunnelRegistry and app/tunnelAgent.
+ */
+export const TUNNEL_PATH = {
+  /** GET: the agent says who it is and which apps it serves. */
+  hello: '/hello',
+  /** POST: the proxy routes to the agent from now on. */
+  registered: '/registered',
+  /** POST, body `{ locks: Lock[] }`: the locks in force, sent on registration and on every change. */
+  locks: '/locks',
+  /** POST: one client connection for an app, relayed as bytes. */
+  app: (name: string) => `/app/${encodeURIComponent(name)}`,
+} as const;

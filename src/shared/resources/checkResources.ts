@@ -4,9 +4,9 @@ import { readYamlDocuments, type YamlDocument } from '../yaml/readYamlDocuments.
 import { parseDuration } from '../duration.js';
 import { parseRoleArn } from '../aws/roleArn.js';
 import { templateReferences } from './templates.js';
-import { ruleResources, ruleVerbs, type Resource, type Role, type User } from './types.js';
+import { NAME_PATTERN, ruleResources, ruleVerbs, type Lock, type Resource, type Role, type User } from './types.js';
 
-const name: Schema = { type: 'string', pattern: /^[A-Za-z0-9@_.+-]{1,128}$/, hint: 'names use letters, digits and @ _ . + -' };
+const name: Schema = { type: 'string', pattern: NAME_PATTERN, hint: 'names use letters, digits and @ _ . + -' };
 const str: Schema = { type: 'string' };
 const labels: Schema = { type: 'dict', of: { type: 'list', of: str, orSingle: true } };
 const metadata: Schema = {
@@ -66,6 +66,22 @@ export const userSchema: Schema = {
         roles: { type: 'list', of: name, orSingle: true },
         traits: { type: 'dict', of: { type: 'list', of: str, orSingle: true } },
       },
+    },
+  },
+};
+
+/** lock v2 (the cluster checks the target, the expiry and fills created_by/created_at). */
+export const lockSchema: Schema = {
+  type: 'map',
+  required: ['kind', 'version', 'metadata', 'spec'],
+  fields: {
+    kind: str,
+    version: { type: 'enum', values: ['v2'] },
+    metadata,
+    spec: {
+      type: 'map',
+      required: ['target'],
+      fields: { target: { type: 'map', fields: { user: name, role: name } }, message: str, expires: str, created_by: str, created_at: str },
     },
   },
 };
@@ -139,10 +155,15 @@ export function checkResources(inputs: ResourceInput[]): CheckedResources {
         }
       }
       resources.push(user);
+    } else if (kind === 'lock') {
+      const lock = validate(raw, lockSchema, o) as Lock;
+      const targets = Object.keys(lock.spec.target ?? {}).length;
+      if (targets !== 1) fail(`"spec.target" needs exactly one of user and role`, ['spec', 'target'], 'write target: {user: NAME} or target: {role: NAME}');
+      resources.push(lock);
     } else if (kind === undefined) {
-      fail('missing "kind"', ['kind'], 'start the document with "kind: role" or "kind: user"');
+      fail('missing "kind"', ['kind'], 'start the document with "kind: role", "kind: user" or "kind: lock"');
     } else {
-      fail(`unknown kind "${String(kind)}"`, ['kind'], 'tctl create accepts kind: role (version v5) and kind: user (version v2)');
+      fail(`unknown kind "${String(kind)}"`, ['kind'], 'tctl create accepts kind: role (version v5), kind: user (version v2) and kind: lock (version v2)');
     }
   });
   const seen = new Set<string>();
@@ -153,6 +174,13 @@ export function checkResources(inputs: ResourceInput[]): CheckedResources {
   }
   return { resources, warnings };
 }
+
+/**
+ * The largest resource file `tctl create` reads: thousands of users or roles,
+ * yet small enough that a file sent by mistake (a log, a disk image) is
+ * refused before any of it is parsed, and below the cluster API's body limit.
+ */
+export const MAX_RESOURCE_FILE_BYTES = 4 << 20;
 
 /** Reads and checks a YAML file of resources (what `tctl create` does before sending anything). */
 export function parseResourceFile(text: string, file: string): CheckedResources & { docs: YamlDocument[] } {

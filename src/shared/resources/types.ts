@@ -1,7 +1,10 @@
 /**
  * The resources administrators write (`tctl create -f`), in the shape of
- * Teleport's role v5 and user v2, after validation.
+ * Teleport's role v5, user v2 and lock v2, after validation.
  */
+
+/** What user, role and lock names may hold (Teleport's resource names). */
+export const NAME_PATTERN = /^[A-Za-z0-9@_.+-]{1,128}$/;
 
 /** Label selector: key -> value or list of values; `'*': '*'` matches every app. */
 export type Labels = Record<string, string | string[]>;
@@ -41,15 +44,37 @@ export interface User {
   };
 }
 
+/**
+ * A lock (Teleport's lock v2): while in force, its target can neither log in
+ * nor call the cluster API nor reach an app, and live app connections are
+ * closed. `tctl lock` makes one; `tctl rm lock/ID` lifts it.
+ */
+export interface Lock {
+  kind: 'lock';
+  version: 'v2';
+  /** The name is the lock's id (a UUID when `tctl lock` makes it). */
+  metadata: { name: string; description?: string; labels?: Record<string, string> };
+  spec: {
+    /** Exactly one of them. */
+    target: { user?: string; role?: string };
+    /** Shown to whoever the lock stops. */
+    message?: string;
+    /** RFC 3339; absent, the lock holds until it is removed. */
+    expires?: string;
+    created_by?: string;
+    created_at?: string;
+  };
+}
+
 /** Any document `tctl create -f` accepts, after validation. */
-export type Resource = Role | User;
+export type Resource = Role | User | Lock;
 
 /** Kinds tctl get/rm accept, with their plural forms. */
-export const resourceKinds = ['role', 'user', 'token'] as const;
+export const resourceKinds = ['role', 'user', 'token', 'lock'] as const;
 /** One of the kind names in {@link resourceKinds}. */
 export type ResourceKind = (typeof resourceKinds)[number];
 
 /** Resources and verbs a role's `rules` can grant. */
-export const ruleResources = ['role', 'user', 'token', 'event', 'app', 'app_server', 'cluster', '*'] as const;
+export const ruleResources = ['role', 'user', 'token', 'lock', 'event', 'app', 'app_server', 'cluster', '*'] as const;
 /** Verbs a role rule may grant on those resources; `*` grants all of them. */
 export const ruleVerbs = ['list', 'read', 'create', 'update', 'delete', '*'] as const;

@@ -16,6 +16,7 @@ import { openPostgresBackend } from '../../../src/cluster/storage/postgresBacken
 import { openSqliteBackend } from '../../../src/cluster/storage/sqliteBackend.js';
 import { isCode, type ErrorCode } from '../../../src/shared/errors.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
+import { runProgram } from '../../helpers/binaries.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 
@@ -120,6 +121,31 @@ function backendSuite(name: string, fixture: Fixture) {
       // A second writer still holding v1's revision loses.
       await assert.rejects(b.compareAndSwap('/cas', v1.revision, 'stale'), rejectsWith('ALREADY_EXISTS'));
       assert.deepEqual(await b.get('/cas'), v2);
+    });
+
+    test('increment counts every call, from two connections in parallel, and keeps the first expiry', async () => {
+      const other = await fixture.open(clock.now);
+      try {
+        const expires = new Date(T0 + 60_000);
+        const calls = Array.from({ length: 40 }, (_, i) => (i % 2 ? other : b).increment('/attempts/x', { expires }));
+        const counts = (await Promise.all(calls)).map((c) => c.value).sort((x, y) => x - y);
+        assert.deepEqual(counts, Array.from({ length: 40 }, (_, i) => i + 1), 'no two callers got the same count');
+        const next = await b.increment('/attempts/x', { expires: new Date(T0 + 999_000) });
+        assert.equal(next.value, 41);
+        assert.equal(next.expires?.getTime(), T0 + 60_000, 'a live counter keeps its expiry');
+        assert.deepEqual(await b.get('/attempts/x'), next);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('an expired counter starts again at 1 with the new expiry', async () => {
+      await b.increment('/attempts/y', { expires: new Date(T0 + 1_000) });
+      await b.increment('/attempts/y', { expires: new Date(T0 + 1_000) });
+      clock.advance(2_000);
+      const fresh = await b.increment('/attempts/y', { expires: new Date(T0 + 90_000) });
+      assert.equal(fresh.value, 1);
+      assert.equal(fresh.expires?.getTime(), T0 + 90_000);
     });
 
     test('delete says whether something was removed', async () => {
@@ -278,6 +304,23 @@ describe('sqlite specifics', () => {
       assert.equal(statSync(path).mode & 0o777, 0o600);
       assert.ok(existsSync(`${path}-wal`), 'WAL mode');
       assert.equal(statSync(`${path}-wal`).mode & 0o777, 0o600);
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('increments from several processes sharing the file all count', async () => {
+    const path = join(dir, 'shared.db');
+    const module = new URL('../../../src/cluster/storage/sqliteBackend.ts', import.meta.url).href;
+    const script = `import { openSqliteBackend } from ${JSON.stringify(module)};
+      const b = await openSqliteBackend({ path: ${JSON.stringify(path)} });
+      for (let i = 0; i < 50; i++) await b.increment('/attempts/z', { expires: new Date(Date.now() + 600000) });
+      await b.close();`;
+    const runs = Array.from({ length: 3 }, () => runProgram(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: process.env }));
+    for (const r of await Promise.all(runs)) assert.equal(r.code, 0, r.stderr);
+    const b = await openSqliteBackend({ path });
+    try {
+      assert.equal((await b.get('/attempts/z'))?.value, 150);
     } finally {
       await b.close();
     }

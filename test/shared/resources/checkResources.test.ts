@@ -25,8 +25,18 @@ test('bad input names the document, the field and the line', () => {
     [role('    aws_rol_arns: []\n'), /^a\.yaml:7: document 1 \(role "r1"\): unknown key "aws_rol_arns" in "spec\.allow"/],
     ['kind: role\nversion: v5\nmetadata: {name: x}\nspec:\n  options: {max_session_ttl: soon}\n', /invalid max_session_ttl "soon"/],
     ['version: v5\nmetadata: {name: x}\n', /missing "kind"/],
+    ['kind: lock\nversion: v1\nmetadata: {name: l}\nspec: {target: {user: a}}\n', /^a\.yaml:2: document 1 \(lock "l"\): "version" must be one of v2/],
+    ['kind: lock\nversion: v2\nmetadata: {name: l}\n', /document 1 \(lock "l"\): .*"spec"/],
+    ['kind: lock\nversion: v2\nmetadata: {name: l}\nspec:\n  target: {}\n', /^a\.yaml:5: document 1 \(lock "l"\): "spec\.target" needs exactly one of user and role/],
+    ['kind: lock\nversion: v2\nmetadata: {name: l}\nspec:\n  target: {login: root}\n', /unknown key "login" in "spec\.target"/],
+    ['kind: lock\nversion: v2\nmetadata: {name: l}\nspec:\n  target: {user: "not a name"}\n', /"spec\.target\.user" has an invalid value "not a name"/],
   ];
   for (const [text, re] of cases) assert.throws(() => parseResourceFile(text, 'a.yaml'), (e: any) => e.code === 'BAD_INPUT' && re.test(e.message), text);
+});
+
+test("a lock document in Teleport's shape passes", () => {
+  const { resources } = parseResourceFile('kind: lock\nversion: v2\nmetadata:\n  name: dc7cee9d-fe5e-4534-a90d-db770f0234a1\nspec:\n  target:\n    role: contractor\n  message: "Suspicious activity."\n  expires: "2031-08-14T22:27:00Z"\n', 'a.yaml');
+  assert.deepEqual(resources, [{ kind: 'lock', version: 'v2', metadata: { name: 'dc7cee9d-fe5e-4534-a90d-db770f0234a1' }, spec: { target: { role: 'contractor' }, message: 'Suspicious activity.', expires: '2031-08-14T22:27:00Z' } }]);
 });
 
 test('a second document with the same name is refused', () => {

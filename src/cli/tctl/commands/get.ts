@@ -3,9 +3,10 @@ import type { CliContext } from '../../cliContext.js';
 import { withConnection } from '../withConnection.js';
 import { parseResourceRef } from '../resourceRef.js';
 import { table } from '../../output.js';
+import { locksTable } from '../locksTable.js';
 import { tokenView } from '../tokenView.js';
 
-/** tctl get roles|users|tokens|role/NAME|user/NAME [--format yaml|json|text]. */
+/** tctl get roles|users|tokens|locks|role/NAME|user/NAME|lock/ID [--format yaml|json|text]. */
 export default async function (ctx: CliContext, cmd: Command, ref: string): Promise<void> {
   const { kind, name } = parseResourceRef(ref, false);
   const format = (cmd.opts() as { format: string }).format;
@@ -23,6 +24,8 @@ export default async function (ctx: CliContext, cmd: Command, ref: string): Prom
       Object.entries(r.spec.allow?.app_labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
       (r.spec.allow?.rules ?? []).map((x: any) => `${x.resources.join('|')}:${x.verbs.join('|')}`).join(' '),
     ])));
+  } else if (kind === 'lock') {
+    ctx.stdout.write(locksTable(ctx, items));
   } else if (kind === 'user') {
     ctx.stdout.write(table(ctx, ['User', 'Roles', 'Traits'], items.map((u) => [u.metadata.name, u.spec.roles.join(','), Object.entries(u.spec.traits ?? {}).map(([k, v]) => `${k}=${(v as string[]).join(',')}`).join(' ')])));
   } else {

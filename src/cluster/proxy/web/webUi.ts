@@ -72,6 +72,7 @@ const endedNotice: Record<WebSessionEnd, string> = {
   'signed out': 'You have signed out.',
   expired: 'Your session expired. Sign in again.',
   'user removed': 'Your session has ended: your account was removed.',
+  locked: 'Your session has ended: an administrator locked your access. Ask them to lift the lock (tctl rm lock/ID).',
 };
 
 /** Builds the handler for every path under /web. */
