@@ -25,7 +25,8 @@ __tsh_node() {
     'tsh apps logout') opts='--proxy --user --insecure -d --debug --no-color -h --help'; vopts='--proxy --user'; apparg=0 ;;
     'tsh apps config') opts='--proxy --user --insecure -d --debug --no-color -f --format -h --help'; vopts='--proxy --user -f --format'; apparg=0 ;;
     'tsh apps help') opts='' ;;
-    'tsh aws') opts='--app -e --endpoint-url --exec -h --help'; vopts='--app --exec'; appopt=--app; pass=1 ;;
+    'tsh aws') subs='console'; opts='--app -e --endpoint-url --exec -h --help'; vopts='--app --exec'; appopt=--app; pass=1 ;;
+    'tsh aws console') opts='--proxy --user --insecure -d --debug --no-color --app --aws-role --print -h --help'; vopts='--proxy --user --app --aws-role'; appopt=--app ;;
     'tsh proxy') subs='aws help'; opts='-h --help' ;;
     'tsh proxy aws') opts='--proxy --user --insecure -d --debug --no-color -p --port --app -e --endpoint-url -f --format -h --help'; vopts='--proxy --user -p --port --app -f --format'; appopt=--app ;;
     'tsh proxy help') opts='' ;;
@@ -50,6 +51,8 @@ __tsh_source() {
     'tsh apps config|#0') REPLY='d app-logins' ;;
     'tsh apps help|#0') REPLY='w ls login logout config' ;;
     'tsh aws|--app') REPLY='d app-logins' ;;
+    'tsh aws console|--app') REPLY='d app-logins' ;;
+    'tsh aws console|--aws-role') REPLY='d roles' ;;
     'tsh proxy aws|--app') REPLY='d app-logins' ;;
     'tsh proxy aws|-f'|'tsh proxy aws|--format') REPLY='w unix text command-prompt powershell fish json' ;;
     'tsh proxy help|#0') REPLY='w aws' ;;
@@ -183,6 +186,8 @@ _tsh() {
   elif (( pass )) && { (( first >= 0 )) || [[ $cur != -* ]]; }; then
     (( first < 0 )) && first=$cword
     __tsh_other "${path##* }" "$first"
+    # The first word may also be one of our own subcommands (`tsh aws console`).
+    (( first == cword )) && __tsh_add "$cur" '' $subs
     return 0
   elif [[ $cur == --*=* && " $vopts " == *" ${cur%%=*} "* ]]; then
     __tsh_values "$path|${cur%%=*}" "${cur#*=}" "${cur%%=*}="

@@ -43,9 +43,13 @@ function __tsh_node --no-scope-shadowing
             set apparg 0
         case 'tsh apps help'
         case 'tsh aws'
+            set subs console
             set vopts --app --exec
             set appopt --app
             set pass 1
+        case 'tsh aws console'
+            set vopts --proxy --user --app --aws-role
+            set appopt --app
         case 'tsh proxy'
             set subs aws help
         case 'tsh proxy aws'
@@ -263,11 +267,23 @@ complete -c tsh -n "__tsh_at 'tsh apps config' 0" -f -a '(__tsh_values app-login
 complete -c tsh -n "__tsh_at 'tsh apps help' 0" -f -a 'ls login logout config' -d 'command'
 
 # tsh aws
+complete -c tsh -n "__tsh_at 'tsh aws' 0" -f -a console -d 'Open the AWS Management Console in your browser, signed in as the app\'s IAM role'
 complete -c tsh -n "__tsh_at 'tsh aws'" -l app -x -a '(__tsh_values app-logins)' -d 'AWS app to use when logged into several'
 complete -c tsh -n "__tsh_at 'tsh aws'" -s e -l endpoint-url -d 'serve a local endpoint URL instead of an HTTPS proxy'
 complete -c tsh -n "__tsh_at 'tsh aws'" -l exec -x -d 'run this command instead of aws (e.g. terraform)'
 complete -c tsh -n "__tsh_at 'tsh aws'" -s h -l help -d 'display help for command'
 complete -c tsh -n "__tsh_at 'tsh aws' 0; or __tsh_at 'tsh aws --'" -f -a '(__tsh_other aws)'
+
+# tsh aws console
+complete -c tsh -n "__tsh_at 'tsh aws console'" -l proxy -x -d 'address of the proxy (env TELEPORT_PROXY)'
+complete -c tsh -n "__tsh_at 'tsh aws console'" -l user -x -d 'cluster user name (env TELEPORT_USER)'
+complete -c tsh -n "__tsh_at 'tsh aws console'" -l insecure -d 'do not verify the proxy\'s certificate (test clusters only)'
+complete -c tsh -n "__tsh_at 'tsh aws console'" -s d -l debug -d 'stack traces and a request log on stderr'
+complete -c tsh -n "__tsh_at 'tsh aws console'" -l no-color -d 'no colour in output (also NO_COLOR)'
+complete -c tsh -n "__tsh_at 'tsh aws console'" -l app -x -a '(__tsh_values app-logins)' -d 'AWS app to use when logged into several'
+complete -c tsh -n "__tsh_at 'tsh aws console'" -l aws-role -x -a '(__tsh_values roles)' -d 'IAM role to sign in as (logs into the app with it first)'
+complete -c tsh -n "__tsh_at 'tsh aws console'" -l print -d 'print the sign-in URL instead of opening a browser'
+complete -c tsh -n "__tsh_at 'tsh aws console'" -s h -l help -d 'display help for command'
 
 # tsh proxy
 complete -c tsh -n "__tsh_at 'tsh proxy' 0" -f -a aws -d 'Start a local HTTPS proxy (or endpoint) for any AWS SDK'

@@ -118,13 +118,23 @@ $__tsh_nodes = @{
         cmds = @()
     }
     'tsh aws' = @{
-        subs = @()
+        subs = @('console')
         aliases = @{  }
         vopts = @('--app', '--exec')
         appopt = '--app'
         apparg = -1
         pass = $true
         opts = @(@('--app', 'AWS app to use when logged into several'), @('-e', 'serve a local endpoint URL instead of an HTTPS proxy'), @('--endpoint-url', 'serve a local endpoint URL instead of an HTTPS proxy'), @('--exec', 'run this command instead of aws (e.g. terraform)'), @('-h', 'display help for command'), @('--help', 'display help for command'))
+        cmds = @(,@('console', 'Open the AWS Management Console in your browser, signed in as the app''s IAM role'))
+    }
+    'tsh aws console' = @{
+        subs = @()
+        aliases = @{  }
+        vopts = @('--proxy', '--user', '--app', '--aws-role')
+        appopt = '--app'
+        apparg = -1
+        pass = $false
+        opts = @(@('--proxy', 'address of the proxy (env TELEPORT_PROXY)'), @('--user', 'cluster user name (env TELEPORT_USER)'), @('--insecure', 'do not verify the proxy''s certificate (test clusters only)'), @('-d', 'stack traces and a request log on stderr'), @('--debug', 'stack traces and a request log on stderr'), @('--no-color', 'no colour in output (also NO_COLOR)'), @('--app', 'AWS app to use when logged into several'), @('--aws-role', 'IAM role to sign in as (logs into the app with it first)'), @('--print', 'print the sign-in URL instead of opening a browser'), @('-h', 'display help for command'), @('--help', 'display help for command'))
         cmds = @()
     }
     'tsh proxy' = @{
@@ -200,6 +210,8 @@ $__tsh_values = @{
     'tsh apps config|#0' = @('d', 'app-logins')
     'tsh apps help|#0' = @('w', 'ls', 'login', 'logout', 'config')
     'tsh aws|--app' = @('d', 'app-logins')
+    'tsh aws console|--app' = @('d', 'app-logins')
+    'tsh aws console|--aws-role' = @('d', 'roles')
     'tsh proxy aws|--app' = @('d', 'app-logins')
     'tsh proxy aws|-f' = @('w', 'unix', 'text', 'command-prompt', 'powershell', 'fish', 'json')
     'tsh proxy aws|--format' = @('w', 'unix', 'text', 'command-prompt', 'powershell', 'fish', 'json')

@@ -301,8 +301,49 @@ _tsh__aws() {
     '--exec=[run this command instead of aws (e.g. terraform)]:command: ' \
     '(-h --help)-h[display help for command]' \
     '(-h --help)--help[display help for command]' \
-    '*::args:{_tsh__other aws}' \
+    '(-)*:: :->argument' \
     && ret=0
+  case $state in
+    (argument)
+      if (( CURRENT == 1 )); then
+        local -a commands=(
+          'console:Open the AWS Management Console in your browser, signed in as the app'\''s IAM role'
+        )
+        _describe -t commands 'tsh aws command' commands && ret=0
+        _tsh__other aws && ret=0
+      else
+        case $words[1] in
+          (console) curcontext=${curcontext%:*:*}:tsh-aws-$words[1]:; _tsh__aws__console && ret=0 ;;
+          (*) _tsh__other aws && ret=0 ;;
+        esac
+      fi
+      ;;
+  esac
+  return ret
+}
+
+# tsh aws console: Open the AWS Management Console in your browser, signed in as the app's IAM role
+_tsh__aws__console() {
+  local curcontext=$curcontext state state_descr line ret=1
+  local -A opt_args
+  _arguments -C -s -S : \
+    '--proxy=[address of the proxy (env TELEPORT_PROXY)]:host\:port: ' \
+    '--user=[cluster user name (env TELEPORT_USER)]:name: ' \
+    '--insecure[do not verify the proxy'\''s certificate (test clusters only)]' \
+    '(-d --debug)-d[stack traces and a request log on stderr]' \
+    '(-d --debug)--debug[stack traces and a request log on stderr]' \
+    '--no-color[no colour in output (also NO_COLOR)]' \
+    '--app=[AWS app to use when logged into several]:name:{_tsh__values app-logins}' \
+    '--aws-role=[IAM role to sign in as (logs into the app with it first)]:name|arn:->roles' \
+    '--print[print the sign-in URL instead of opening a browser]' \
+    '(-h --help)-h[display help for command]' \
+    '(-h --help)--help[display help for command]' \
+    && ret=0
+  case $state in
+    (roles)
+      _tsh__values roles "${opt_args[--app]-}" && ret=0
+      ;;
+  esac
   return ret
 }
 

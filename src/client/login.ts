@@ -9,6 +9,7 @@ import { TshError } from '../shared/errors.js';
 import { ApiClient } from '../shared/http/apiClient.js';
 import { generateKeyPair } from '../shared/pki/generateKeyPair.js';
 import type { Identity } from '../shared/identity/identity.js';
+import type { PingResponse } from '../shared/api/types.js';
 import { parseHostPort, formatHostPort } from '../shared/net/hostPort.js';
 import { openSecretStore } from './keystore/openSecretStore.js';
 import { readProfile, writeProfile, type Profile } from './profile/profile.js';
@@ -44,7 +45,7 @@ export async function login(ce: ClientEnv, prompter: Prompter, opts: LoginOption
   const knownCa = await readKnownCas(ce.home, name);
   const anon = new ApiClient({ addr, ca: knownCa ? [knownCa] : undefined, insecure: ce.insecure, log: ce.log });
   try {
-    const ping = await anon.get<{ cluster_name: string; auth: { second_factor: 'off' | 'otp' } }>('/v1/webapi/ping');
+    const ping = await anon.get<PingResponse>('/v1/webapi/ping');
     const password = await prompter.ask(`Enter password for user ${user}: `, { secret: true });
     const otp = ping.auth.second_factor === 'otp' ? await prompter.ask('Enter your OTP token: ', { secret: false }) : undefined;
     const keys = await generateKeyPair();

@@ -9,8 +9,11 @@
  *
  * Nothing is configured by the user: the cluster runs on embedded defaults,
  * the user logs in with a throwaway TELEPORT_HOME, and every step prints the
- * command and its output. `--keep-running` leaves it all up with the exact
- * commands to try by hand; Ctrl-C stops everything it started.
+ * command and its output. The console step drives the web UI in headless
+ * Chromium (`--no-browser`: `tsh aws console --print` instead).
+ * `--keep-running` leaves it all up with the exact commands to try by hand
+ * and the web UI's address; `--otp SECRET` prints the current one-time code
+ * for its sign-in. Ctrl-C stops everything it started.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,10 +25,11 @@ import { Chalk } from 'chalk';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { startTeleport, type TeleportProcess } from '../cluster/teleportProcess.js';
 import { silentLogger } from '../cluster/logger.js';
-import { totpCode } from '../shared/totp.js';
+import { totpCode, totpSequence, totpStep } from '../shared/totp.js';
 import { ApiClient } from '../shared/http/apiClient.js';
 import { stepRunner } from './steps.js';
 import { missingPrerequisites } from './prerequisites.js';
+import { consoleStep } from './consoleStep.js';
 import { prepareProcess } from '../shared/processSetup.js';
 
 prepareProcess();
@@ -54,6 +58,16 @@ async function freePort(preferred: number): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  const otpFor = process.argv.indexOf('--otp');
+  if (otpFor >= 0) {
+    const secret = process.argv[otpFor + 1] ?? '';
+    if (!/^[A-Z2-7]{16,}$/.test(secret)) {
+      process.stderr.write(`${c.red('ERROR:')} --otp needs the authenticator secret that \`--keep-running\` printed (base32, such as JBSWY3DPEHPK3PXP...)\n`);
+      return 2;
+    }
+    process.stdout.write(`${totpCode(secret)}\n`);
+    return 0;
+  }
   const keepRunning = process.argv.includes('--keep-running');
   const missing = await missingPrerequisites();
   if (missing.length) {
@@ -149,14 +163,17 @@ async function main(): Promise<number> {
     // What the invite page does in a browser: enrol the authenticator, set the password.
     const web = new ApiClient({ addr: proxy, insecure: true });
     const invite = await web.get<{ totp: { secret: string } }>(`/v1/webapi/users/password/token/${token}`);
-    await web.put('/v1/webapi/users/password/token', { token, password: PASSWORD, second_factor_token: totpCode(invite.totp.secret) });
+    // The demo logs in faster than an authenticator shows new codes: it enrols with the previous step's
+    // code (accepted as clock drift), so this step's and the next one are left for tsh and the web UI.
+    const secret = invite.totp.secret;
+    await web.put('/v1/webapi/users/password/token', { token, password: PASSWORD, second_factor_token: totpCode(secret, new Date(Date.now() - 30_000)) });
+    const nextCode = totpSequence(secret, totpStep() - 1);
     web.close();
     steps.note(`(${USER} opened the invite link, added the authenticator and set a password)`);
 
     steps.title(`Step 2 (${USER}): log in`);
     steps.note('(password and one-time code are typed at the prompts; the demo pipes them in)');
-    // The code used to enrol is spent; the authenticator's next code logs in.
-    await tsh(['login', `--proxy=${proxy}`, `--user=${USER}`, '--insecure'], `${PASSWORD}\n${totpCode(invite.totp.secret, new Date(Date.now() + 30_000))}\n`);
+    await tsh(['login', `--proxy=${proxy}`, `--user=${USER}`, '--insecure'], `${PASSWORD}\n${await nextCode()}\n`);
 
     steps.title('Step 3: log into the AWS app with the IAM role');
     await tsh(['apps', 'ls']);
@@ -176,7 +193,10 @@ async function main(): Promise<number> {
     const py = `import boto3\nprint(boto3.client('dynamodb').list_tables())\n`;
     await steps.run(`python3 -c "import boto3; print(boto3.client('dynamodb').list_tables())"`, ['python3', '-c', py], { env: { ...env, ...settings.vars, AWS_DEFAULT_REGION: 'us-east-1' } });
 
-    steps.title('Step 6: what the cluster recorded (the audit log)');
+    steps.title('Step 6: the AWS Management Console, from the web UI');
+    await consoleStep({ steps, c, proxy, user: USER, password: PASSWORD, otp: nextCode, app: 'aws', roleName: ROLE_NAME, tsh: (args) => tsh(args), noBrowser: process.argv.includes('--no-browser') });
+
+    steps.title('Step 7: what the cluster recorded (the audit log)');
     // Per-request events travel in batches; send boto3's now so the listing shows it.
     await cluster.app?.flushAudit();
     await tctl(['audit', 'events', '--since', '10m']);
@@ -194,9 +214,12 @@ async function main(): Promise<number> {
           ...Object.entries(settings.vars).map(([k, v]) => `export ${k}="${v}"`),
           `python3 -c "import boto3; print(boto3.client('dynamodb').scan(TableName='my-dynamodb-table')['Items'])"`,
           `tctl -c ${configPath} audit events --since 10m`,
+          'tsh aws console --print',
           '',
+          `${c.bold('Web UI:')} https://${proxy}/web  (user ${USER}, password "${PASSWORD}", one-time code: node ${fileURLToPath(import.meta.url)} --otp ${secret})`,
+          c.dim('  (the certificate is signed by the demo cluster\'s own CA: let the browser proceed)'),
           c.dim(`(admin: tctl -c ${configPath} ...; log in again with: tsh login --proxy=${proxy} --user=${USER} --insecure,`),
-          c.dim(` password "${PASSWORD}", one-time codes for secret ${invite.totp.secret})`),
+          c.dim(` password "${PASSWORD}", one-time codes for secret ${secret})`),
           '',
           c.bold('Press Ctrl-C to stop everything.'),
           '',
@@ -208,7 +231,7 @@ async function main(): Promise<number> {
     proxyChild.kill('SIGINT');
     await new Promise((r) => proxyChild.once('exit', r));
     children.delete(proxyChild);
-    steps.title('Step 7: log out of the app (the certificate stops working at once)');
+    steps.title('Step 8: log out of the app (the certificate stops working at once)');
     await tsh(['apps', 'logout', 'aws']);
     process.stdout.write(`\n${c.green.bold('Done.')} Every step of the guide ran against a real cluster and a local AWS.\n`);
     return 0;

@@ -3,6 +3,7 @@ import { SandboxIam, type SandboxRoleSpec } from './iam.js';
 import type { SandboxRequest } from './requestLog.js';
 import { seedTables, type SandboxTableSpec } from './seedTables.js';
 import { startSts } from './sts.js';
+import { startFederation } from './federation.js';
 import { portSequence } from './listen.js';
 
 export type { SandboxRoleSpec } from './iam.js';
@@ -23,13 +24,15 @@ export interface SandboxOptions {
   port?: number;
 }
 
-/** A running local AWS: STS and DynamoDB on loopback. */
+/** A running local AWS: STS, DynamoDB and the console sign-in (federation) endpoint on loopback. */
 export interface Sandbox {
   accountId: string;
   /** The operator IAM user's long-lived key (random per sandbox): the key the app service uses to assume roles. */
   baseCredentials: { accessKeyId: string; secretAccessKey: string };
   stsEndpoint: string;
   dynamodbEndpoint: string;
+  /** The sign-in federation endpoint's base URL (`<signinEndpoint>/federation`). */
+  signinEndpoint: string;
   /** The SDKs' standard endpoint variables pointing at this sandbox. */
   endpointEnv(): Record<string, string>;
   /** Adds a role after start; returns its ARN. */
@@ -49,8 +52,9 @@ export interface Sandbox {
 /**
  * Starts the stand-in for AWS that tests and the demo use (DESIGN.md, "Local
  * AWS sandbox"): STS that checks the operator's SigV4 and hands out role
- * sessions, and DynamoDB (dynalite behind a verifying gateway) that accepts
- * only those sessions. Everything listens on 127.0.0.1 on random ports; the
+ * sessions, DynamoDB (dynalite behind a verifying gateway) that accepts only
+ * those sessions, and the console sign-in federation endpoint that trades
+ * them for a one-use sign-in token. Everything listens on 127.0.0.1 on random ports; the
  * product reaches it only through AWS_ENDPOINT_URL_* variables.
  */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -67,15 +71,19 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const nextPort = portSequence(opts.port);
   const sts = await startSts({ iam, clock, log, throttle, port: nextPort() });
   let dynamodb: Awaited<ReturnType<typeof startDynamoDbGateway>> | undefined;
+  let federation: Awaited<ReturnType<typeof startFederation>> | undefined;
   try {
     dynamodb = await startDynamoDbGateway({ iam, clock, log, port: nextPort() });
+    federation = await startFederation({ iam, clock, log, port: nextPort() });
     await seedTables(dynamodb.callBackend, opts.tables ?? []);
   } catch (err) {
+    await federation?.close();
     await dynamodb?.close();
     await sts.close();
     throw err;
   }
   const gateway = dynamodb;
+  const signin = federation;
 
   let closed = false;
   return {
@@ -83,7 +91,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     baseCredentials: { ...iam.operator.credentials },
     stsEndpoint: sts.endpoint,
     dynamodbEndpoint: gateway.endpoint,
-    endpointEnv: () => ({ AWS_ENDPOINT_URL_STS: sts.endpoint, AWS_ENDPOINT_URL_DYNAMODB: gateway.endpoint }),
+    signinEndpoint: signin.endpoint,
+    endpointEnv: () => ({ AWS_ENDPOINT_URL_STS: sts.endpoint, AWS_ENDPOINT_URL_DYNAMODB: gateway.endpoint, AWS_ENDPOINT_URL_SIGNIN: signin.endpoint }),
     addRole: (role) => iam.addRole(role).arn,
     throttleSts: ({ requests = 0, forMs = 0 }) => {
       throttle.requests = requests;
@@ -93,7 +102,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     close: async () => {
       if (closed) return;
       closed = true;
-      await Promise.all([sts.close(), gateway.close()]);
+      await Promise.all([sts.close(), gateway.close(), signin.close()]);
     },
   };
 }

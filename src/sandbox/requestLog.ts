@@ -5,8 +5,8 @@
  */
 export interface SandboxRequest {
   time: Date;
-  service: 'sts' | 'dynamodb';
-  /** The API action: `AssumeRole`, `PutItem`... (`Unknown` when the request named none). */
+  service: 'sts' | 'dynamodb' | 'signin';
+  /** The API action: `AssumeRole`, `PutItem`, `getSigninToken`, `login`... (`Unknown` when the request named none). */
   action: string;
   /** Who signed it, when the sandbox could tell: the operator user or an assumed-role ARN. */
   callerArn?: string;
@@ -16,7 +16,9 @@ export interface SandboxRequest {
   status: number;
   /** The AWS error code answered, if any: `AccessDenied`, `InvalidSignatureException`... */
   errorCode?: string;
+  /** getSigninToken's SessionDuration (seconds), when it was given and accepted. */
+  sessionDuration?: number;
 }
 
-/** How the STS and DynamoDB servers record each answered request; startSandbox collects the entries in `requests`. */
+/** How the STS, DynamoDB and federation servers record each answered request; startSandbox collects the entries in `requests`. */
 export type LogRequest = (entry: SandboxRequest) => void;

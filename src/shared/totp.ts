@@ -21,7 +21,33 @@ export function totpUri(secret: string, account: string, issuer: string): string
 
 /** The code for a time (default now). */
 export function totpCode(secret: string, at: Date = new Date()): string {
-  return codeForCounter(secret, Math.floor(at.getTime() / 1000 / STEP_SECONDS));
+  return codeForCounter(secret, totpStep(at));
+}
+
+/** The step counter of a time: codes change with it. */
+export function totpStep(at: Date = new Date()): number {
+  return Math.floor(at.getTime() / 1000 / STEP_SECONDS);
+}
+
+/**
+ * Codes for one authenticator, for scripts that log in several times in a
+ * row: a code works once and the cluster accepts the current step or the
+ * next, so a third login within one step waits for the next step to begin.
+ * `lastUsed` is the last step already spent (by enrolling, say).
+ */
+export function totpSequence(secret: string, lastUsed: number = totpStep()): () => Promise<string> {
+  let last = lastUsed;
+  return async () => {
+    for (;;) {
+      const now = totpStep();
+      const next = Math.max(now, last + 1);
+      if (next <= now + 1) {
+        last = next;
+        return codeForCounter(secret, next);
+      }
+      await new Promise((r) => setTimeout(r, (now + 1) * STEP_SECONDS * 1000 - Date.now() + 50));
+    }
+  };
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromium } from '../helpers/browser.js';
 import { startCluster, userEnv, type TestCluster } from '../helpers/cluster.js';
 import { runBin } from '../helpers/binaries.js';
 import { totpCode } from '../../src/shared/totp.js';
@@ -16,10 +17,7 @@ let user: Awaited<ReturnType<typeof userEnv>>;
 
 before(async () => {
   cluster = await startCluster({ secondFactor: 'otp' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium();
   user = await userEnv();
 });
 after(async () => {

@@ -16,24 +16,22 @@ let cluster: TestCluster;
 let sandbox: LongRunning;
 let agent: TestAppService | undefined;
 
-/** A port P with P + 1 free too (the sandbox takes consecutive ports). */
-async function freePair(): Promise<number> {
+/** A port P with P + 1 and P + 2 free too (the sandbox takes consecutive ports: STS, DynamoDB, sign-in). */
+async function freeRun(): Promise<number> {
   const take = (port: number) =>
     new Promise<net.Server | undefined>((resolve) => {
       const s = net.createServer().once('error', () => resolve(undefined));
       s.listen(port, '127.0.0.1', () => resolve(s));
     });
+  const close = (s: net.Server | undefined) => new Promise((r) => (s ? s.close(r) : r(undefined)));
   for (let i = 0; i < 50; i++) {
     const first = await take(0);
     const port = (first!.address() as net.AddressInfo).port;
-    const second = await take(port + 1);
-    await new Promise((r) => first!.close(r));
-    if (second) {
-      await new Promise((r) => second.close(r));
-      return port;
-    }
+    const rest = [await take(port + 1), await take(port + 2)];
+    await Promise.all([first, ...rest].map(close));
+    if (rest.every(Boolean)) return port;
   }
-  throw new Error('no two consecutive free ports');
+  throw new Error('no three consecutive free ports');
 }
 
 before(async () => {
@@ -47,7 +45,7 @@ after(async () => {
 });
 
 test('teleport sandbox --port P: its printed environment runs an app service, and a user scans the guide\'s table through it', async () => {
-  const port = await freePair();
+  const port = await freeRun();
   sandbox = startLongRunning('teleport', ['sandbox', '--port', String(port)], cleanEnv());
   await sandbox.waitFor(/Press Ctrl-C to stop\./);
   const out = sandbox.stdout();
@@ -55,6 +53,7 @@ test('teleport sandbox --port P: its printed environment runs an app service, an
   const vars = Object.fromEntries([...out.matchAll(/^ {2}export (\w+)="([^"]*)"$/gm)].map((m) => [m[1], m[2]]));
   assert.equal(vars.AWS_ENDPOINT_URL_STS, `http://127.0.0.1:${port}`);
   assert.equal(vars.AWS_ENDPOINT_URL_DYNAMODB, `http://127.0.0.1:${port + 1}`);
+  assert.equal(vars.AWS_ENDPOINT_URL_SIGNIN, `http://127.0.0.1:${port + 2}`);
   assert.match(vars.AWS_ACCESS_KEY_ID, /^\w{16,}$/);
   assert.ok(vars.AWS_SECRET_ACCESS_KEY);
 

@@ -47,6 +47,18 @@ ${opts.apps ?? `  - name: aws
 `}`;
 }
 
+/** What an app service needs to reach the sandbox as its AWS: the endpoint variables and the operator's key (or the keys given). */
+export function sandboxAwsEnv(sandbox: { endpointEnv(): Record<string, string>; baseCredentials: { accessKeyId: string; secretAccessKey: string } }, keys: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = sandbox.baseCredentials): Record<string, string> {
+  const env: Record<string, string> = { ...sandbox.endpointEnv(), AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey, AWS_REGION: 'us-east-1' };
+  if (keys.sessionToken) env.AWS_SESSION_TOKEN = keys.sessionToken;
+  return env;
+}
+
+/** The cluster's CA pin, from `tctl status`, as an operator copies it into ca_pin. */
+export async function caPinOf(cluster: TestCluster): Promise<string> {
+  return /CA pin\s+(\S+)/.exec((await cluster.tctl(['status'])).stdout)![1];
+}
+
 /** Gets a join token from the cluster the way the guide does, and starts the app service with it. */
 export async function startAppService(cluster: TestCluster, opts: { env: Record<string, string>; caPin?: string; apps?: string; args?: string[] }): Promise<TestAppService> {
   const tok = await cluster.tctl(['tokens', 'add', '--type=app', '--app-name=aws', '--app-uri=https://console.aws.amazon.com/console/home', '--format', 'json']);

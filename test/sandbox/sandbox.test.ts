@@ -89,10 +89,11 @@ describe('local AWS sandbox', () => {
     return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
   }
 
-  test('endpointEnv names both endpoints on loopback', () => {
+  test('endpointEnv names every endpoint on loopback', () => {
     assert.deepEqual(sandbox.endpointEnv(), {
       AWS_ENDPOINT_URL_STS: sandbox.stsEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: sandbox.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SIGNIN: sandbox.signinEndpoint,
     });
     assert.match(sandbox.stsEndpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(sandbox.baseCredentials.accessKeyId, /^AKIA[A-Z2-7]{16}$/);

@@ -212,6 +212,8 @@ _${fn}() {
   elif (( pass )) && { (( first >= 0 )) || [[ $cur != -* ]]; }; then
     (( first < 0 )) && first=$cword
     __${fn}_other "\${path##* }" "$first"
+    # The first word may also be one of our own subcommands (\`${p} aws console\`).
+    (( first == cword )) && __${fn}_add "$cur" '' $subs
     return 0` : ''}
   elif [[ $cur == --*=* && " $vopts " == *" \${cur%%=*} "* ]]; then
     __${fn}_values "$path|\${cur%%=*}" "\${cur#*=}" "\${cur%%=*}="

@@ -48,7 +48,28 @@ function functionName(fn: string, n: CompletionNode): string {
 function nodeFunction(fn: string, program: string, n: CompletionNode): string {
   const specs = n.options.flatMap((o) => optionSpecs(o, fn));
   const states: string[] = [];
-  if (n.commands.length) {
+  if (n.commands.length && n.passThrough) {
+    // The first word is one of our subcommands or the other program's (`tsh aws console`, `tsh aws s3`).
+    specs.push(shQuote('(-)*:: :->argument'));
+    const list = n.commands.map((c) => `          ${shQuote(`${colon(c.name)}:${c.description}`)}`);
+    const cases = n.commands.map((c) => `          (${[c.name, ...c.aliases].map(plainWord).join('|')}) curcontext=\${curcontext%:*:*}:${[program, ...n.path].join('-')}-$words[1]:; ${functionName(fn, c)} && ret=0 ;;`);
+    states.push(
+      `    (argument)
+      if (( CURRENT == 1 )); then
+        local -a commands=(
+${list.join('\n')}
+        )
+        _describe -t commands ${shQuote([program, ...n.path, 'command'].join(' '))} commands && ret=0
+        _${fn}__other ${n.name} && ret=0
+      else
+        case $words[1] in
+${cases.join('\n')}
+          (*) _${fn}__other ${n.name} && ret=0 ;;
+        esac
+      fi
+      ;;`,
+    );
+  } else if (n.commands.length) {
     specs.push(shQuote('(-): :->command'), shQuote('(-)*:: :->argument'));
     const list = n.commands.map((c) => `        ${shQuote(`${colon(c.name)}:${c.description}`)}`);
     const cases = n.commands.map((c) => `        (${[c.name, ...c.aliases].map(plainWord).join('|')}) ${functionName(fn, c)} && ret=0 ;;`);

@@ -63,7 +63,7 @@ export function buildTsh(ctx: CliContext): Command {
     .addOption(formats(['text', 'uri', 'ca', 'cert', 'key', 'curl', 'json', 'yaml'], 'text'))
     .action(lazy(ctx, () => import('./commands/appsConfig.js')));
 
-  cmd(program, 'aws')
+  const aws = cmd(program, 'aws')
     .description('Run the aws CLI with the app\'s IAM role, through a local proxy')
     .option('--app <name>', 'AWS app to use when logged into several')
     .option('-e, --endpoint-url', 'serve a local endpoint URL instead of an HTTPS proxy')
@@ -73,6 +73,12 @@ export function buildTsh(ctx: CliContext): Command {
     .allowUnknownOption()
     .allowExcessArguments()
     .action(lazy(ctx, () => import('./commands/aws.js')));
+  cmd(aws, 'console')
+    .description('Open the AWS Management Console in your browser, signed in as the app\'s IAM role')
+    .option('--app <name>', 'AWS app to use when logged into several')
+    .option('--aws-role <name|arn>', 'IAM role to sign in as (logs into the app with it first)')
+    .option('--print', 'print the sign-in URL instead of opening a browser')
+    .action(lazy(ctx, () => import('./commands/awsConsole.js')));
 
   const proxy = program.command('proxy').description('Start local proxies');
   cmd(proxy, 'aws')

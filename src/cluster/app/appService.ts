@@ -20,7 +20,7 @@ import type { ServerHttp2Stream, IncomingHttpHeaders } from 'node:http2';
 import { TshError } from '../../shared/errors.js';
 import { VERSION } from '../../shared/version.js';
 import { ApiClient, transportError } from '../../shared/http/apiClient.js';
-import { inProcessApi, type ClusterApi } from './clusterApi.js';
+import { inProcessApi, remoteApi, type ClusterApi } from './clusterApi.js';
 import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
 import { readCertificate, isSignedBy } from '../../shared/pki/readCertificate.js';
 import { identityOf, type Identity } from '../../shared/identity/identity.js';
@@ -43,6 +43,7 @@ import type { Duplex } from 'node:stream';
 import { AssumeRoleCache } from './assumeRole.js';
 import { AuditSpool } from './auditSpool.js';
 import type { ResolveAll } from './awsEndpoint.js';
+import { createConsoleHandler, dispatchConsoleRequests } from './consoleSignin.js';
 import { watchAuditBacklog, watchTunnel } from '../diag/metrics.js';
 
 /** The agent's stored identity. */
@@ -94,7 +95,7 @@ export class AppService {
     const proxy = parseHostPort(opts.proxyServer, 3080, 'teleport.proxy_server');
     const ca = identity.proxyTrust === 'cluster' ? [identity.hostCa] : undefined;
     const insecure = identity.proxyTrust === 'insecure';
-    const api: ClusterApi = opts.localAuth ? inProcessApi(opts.localAuth, identity.cert) : new ApiClient({ addr: opts.proxyServer, key: identity.key, cert: identity.cert, ca, insecure });
+    const api: ClusterApi = opts.localAuth ? inProcessApi(opts.localAuth, identity.cert) : remoteApi(new ApiClient({ addr: opts.proxyServer, key: identity.key, cert: identity.cert, ca, insecure }));
     const apps = new Map(config.app.apps.map((a) => [a.name, a]));
 
     const roleCache = new Map<string, { at: number; roles: Promise<Role[]> }>();
@@ -124,16 +125,26 @@ export class AppService {
       const lock = opts.localAuth ? opts.localAuth.ctx.locks.lockFor(id) : findLock(pushedLocks, id, (opts.clock ?? (() => new Date()))());
       return lock && lockError(lock);
     };
+    const credentials = new AssumeRoleCache(opts.clock);
     const handler = createAwsHandler({
       checkerFor,
       lockedOut,
-      credentials: new AssumeRoleCache(opts.clock),
+      credentials,
       audit,
       log,
       clock: opts.clock,
       resolve: opts.resolve,
     });
-    const server = http.createServer({ keepAliveTimeout: 60_000 }, handler);
+    const consoleSignin = createConsoleHandler({
+      checkerFor,
+      lockedOut,
+      credentials,
+      audit: (event, fields) => audit.record(event, fields),
+      proxyPublicAddr: () => api.proxyPublicAddr(),
+      log,
+      clock: opts.clock,
+    });
+    const server = http.createServer({ keepAliveTimeout: 60_000 }, dispatchConsoleRequests(consoleSignin, handler));
     server.on('connect', refuseConnect);
 
     const accept = (socket: Duplex, appName: string, certDer: Buffer) => {

@@ -21,6 +21,12 @@ const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledExcep
 /** Error codes of a connection that never got an answer. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
+/** The app service's own credentials as the SDK resolved them, with the SDK's note of where they came from. */
+interface BaseCredentials {
+  sessionToken?: string;
+  $source?: Record<string, unknown>;
+}
+
 interface Cached {
   creds: AwsCredentials & { expiration: Date; assumedRoleArn: string };
 }
@@ -35,7 +41,7 @@ export function roleSessionName(user: string): string {
 export class AssumeRoleCache {
   private readonly cache = new Map<string, Cached>();
   private readonly inflight = new Map<string, Promise<Cached>>();
-  private client?: Promise<{ send(cmd: unknown): Promise<any>; AssumeRoleCommand: new (input: unknown) => unknown }>;
+  private client?: Promise<{ send(cmd: unknown): Promise<any>; AssumeRoleCommand: new (input: unknown) => unknown; baseCredentials(): Promise<BaseCredentials> }>;
 
   constructor(private readonly clock: () => Date = () => new Date()) {}
 
@@ -54,10 +60,34 @@ export class AssumeRoleCache {
     return fresh.creds;
   }
 
-  private async assume(roleArn: string, user: string, externalId?: string): Promise<Cached> {
+  /**
+   * New credentials for (role, user), never cached: a console sign-in wants
+   * its own session, of the length it asks for (`durationSeconds`, or STS's
+   * default of one hour).
+   */
+  async fresh(roleArn: string, user: string, externalId?: string, durationSeconds?: number): Promise<Cached['creds']> {
+    return (await this.assume(roleArn, user, externalId, durationSeconds)).creds;
+  }
+
+  /**
+   * True when the app service's own AWS credentials are temporary (a role
+   * session from the environment, a profile's role, SSO, web identity): then
+   * assuming a user's role is role chaining, which AWS caps at one hour and
+   * for which the console federation endpoint refuses a SessionDuration.
+   * Instance and container metadata credentials carry a session token too but
+   * are not chaining; they are the ones the SDK does not tag with a source.
+   */
+  async baseIsTemporary(): Promise<boolean> {
+    const creds = await (await this.sts()).baseCredentials().catch((err) => {
+      throw noCredentials(err) ?? err;
+    });
+    return Boolean(creds.sessionToken) && Object.keys(creds.$source ?? {}).length > 0;
+  }
+
+  private async assume(roleArn: string, user: string, externalId?: string, durationSeconds?: number): Promise<Cached> {
     const sts = await this.sts();
     try {
-      const out = await sts.send(new sts.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: roleSessionName(user), ExternalId: externalId }));
+      const out = await sts.send(new sts.AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: roleSessionName(user), ExternalId: externalId, DurationSeconds: durationSeconds }));
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
       return {
@@ -79,7 +109,7 @@ export class AssumeRoleCache {
       const m = await import('@aws-sdk/client-sts');
       const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
       const client = new m.STSClient({ region, maxAttempts: STS_ATTEMPTS });
-      return { send: (cmd: unknown) => client.send(cmd as never), AssumeRoleCommand: m.AssumeRoleCommand as any };
+      return { send: (cmd: unknown) => client.send(cmd as never), AssumeRoleCommand: m.AssumeRoleCommand as any, baseCredentials: () => client.config.credentials() as Promise<BaseCredentials> };
     })();
     return this.client;
   }
@@ -92,11 +122,8 @@ function stsFailure(err: unknown, roleArn: string): TshError {
   const tries = attempts > 1 ? `, after ${attempts} attempts` : '';
   const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
   const sts = `AWS STS (${process.env.AWS_ENDPOINT_URL_STS || process.env.AWS_ENDPOINT_URL || `https://sts.${region}.amazonaws.com`})`;
-  if (e.name === 'CredentialsProviderError') {
-    return new TshError('CONFIG', 'the app service has no AWS credentials to assume roles with', {
-      hint: 'give the app service an instance profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_PROFILE',
-    });
-  }
+  const missing = noCredentials(err);
+  if (missing) return missing;
   if (THROTTLING.has(e.name ?? '') || e.$metadata?.httpStatusCode === 429) {
     return new TshError('UNAVAILABLE', `${sts} is throttling the app service's calls to assume ${roleArn} (${e.name}: ${e.message}${tries})`, {
       hint: 'retry in a moment; if it lasts, the account is over its STS request rate',
@@ -112,5 +139,13 @@ function stsFailure(err: unknown, roleArn: string): TshError {
   }
   return new TshError('ACCESS_DENIED', `the app service could not assume ${roleArn}: ${e.message ?? e.name}`, {
     hint: 'check the role\'s trust policy and that the app service\'s identity may call sts:AssumeRole on it',
+  });
+}
+
+/** The error to report when the SDK found no credentials for the app service, else undefined. */
+function noCredentials(err: unknown): TshError | undefined {
+  if ((err as { name?: string }).name !== 'CredentialsProviderError') return undefined;
+  return new TshError('CONFIG', 'the app service has no AWS credentials to assume roles with', {
+    hint: 'give the app service an instance profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or AWS_PROFILE',
   });
 }

@@ -54,26 +54,33 @@ export function resolveAwsTarget(hostHeader: string | undefined, signingService:
     });
   }
   const serviceId = serviceIdBySigningName[signingService] ?? signingService.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  return endpointOverride(serviceId, env, host) ?? { protocol: 'https:', hostname: host, port: 443, host, basePath: '', awsHost: host };
+}
+
+/**
+ * The destination an operator set for a service with the SDKs' variables:
+ * `AWS_ENDPOINT_URL_<SERVICE_ID>`, then `AWS_ENDPOINT_URL`; undefined when
+ * neither is set. `awsHost` is the AWS host the request named, if any.
+ */
+export function endpointOverride(serviceId: string, env: NodeJS.ProcessEnv = process.env, awsHost = ''): AwsTarget | undefined {
   const variable = env[`AWS_ENDPOINT_URL_${serviceId}`] ? `AWS_ENDPOINT_URL_${serviceId}` : env.AWS_ENDPOINT_URL ? 'AWS_ENDPOINT_URL' : undefined;
-  if (variable) {
-    const overrideUrl = env[variable]!;
-    let u: URL;
-    try {
-      u = new URL(overrideUrl);
-    } catch {
-      throw new TshError('CONFIG', `the app service's AWS endpoint override "${overrideUrl}" is not a URL`);
-    }
-    return {
-      protocol: u.protocol,
-      hostname: u.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)),
-      host: u.host,
-      basePath: u.pathname.replace(/\/$/, ''),
-      awsHost: host,
-      override: variable,
-    };
+  if (!variable) return undefined;
+  const overrideUrl = env[variable]!;
+  let u: URL;
+  try {
+    u = new URL(overrideUrl);
+  } catch {
+    throw new TshError('CONFIG', `the app service's AWS endpoint override ${variable}="${overrideUrl}" is not a URL`);
   }
-  return { protocol: 'https:', hostname: host, port: 443, host, basePath: '', awsHost: host };
+  return {
+    protocol: u.protocol,
+    hostname: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)),
+    host: u.host,
+    basePath: u.pathname.replace(/\/$/, ''),
+    awsHost,
+    override: variable,
+  };
 }
 
 /** Every address a name resolves to (dns.lookup with `all: true`, or a test's resolver). */

@@ -1,21 +1,17 @@
-import { Duplex } from 'node:stream';
 import type { Http2Stream } from 'node:http2';
+import { SocketLike } from '../socketLike.js';
 
 /**
  * Presents one HTTP/2 stream of a tunnel as a socket, so an ordinary
- * `http.Server` can read the HTTP/1.1 requests relayed through it.
+ * `http.Server` (or `http.request`) can speak HTTP/1.1 through it.
  *
  * (Handing the Http2Stream itself to `http.Server` corrupts responses on
  * Node 20: its writev mishandles the latin1 strings the HTTP writer
  * produces. This adapter passes Buffers only.)
  */
-export class StreamSocket extends Duplex {
-  readonly remoteAddress = 'tunnel';
-  readonly remotePort = 0;
-  private timer?: NodeJS.Timeout;
-
+export class StreamSocket extends SocketLike {
   constructor(private readonly stream: Http2Stream) {
-    super({ allowHalfOpen: true });
+    super('tunnel', { allowHalfOpen: true });
     stream.on('data', (chunk: Buffer) => {
       if (!this.push(chunk)) stream.pause();
     });
@@ -40,27 +36,7 @@ export class StreamSocket extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
-    if (this.timer) clearTimeout(this.timer);
     if (!this.stream.destroyed) this.stream.close();
     cb(err);
-  }
-
-  /** Idle timeout as net.Socket has it (http.Server uses it for keep-alive). */
-  setTimeout(ms: number, cb?: () => void): this {
-    if (this.timer) clearTimeout(this.timer);
-    if (cb) this.once('timeout', cb);
-    if (ms > 0) {
-      this.timer = setTimeout(() => this.emit('timeout'), ms);
-      this.timer.unref();
-    }
-    return this;
-  }
-
-  setNoDelay(): this {
-    return this;
-  }
-
-  setKeepAlive(): this {
-    return this;
   }
 }

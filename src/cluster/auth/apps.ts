@@ -110,12 +110,12 @@ async function findApp(ctx: AuthContext, name: string): Promise<AppSpec> {
 /**
  * Opens an app session for the caller (a logged-in user) bound to one IAM
  * role, and signs an app certificate for it that expires no later than the
- * login itself.
+ * login itself. `tsh apps login` and the web UI's Launch both come here.
  */
 export async function createAppSession(
   ctx: AuthContext,
   caller: Caller,
-  req: { app: string; awsRoleArn?: string; publicKey: string; ttlMs?: number },
+  req: { app: string; awsRoleArn?: string; publicKey: string; ttlMs?: number; via?: 'tsh' | 'web' },
 ): Promise<{ cert: string; session: AppSession }> {
   if (caller.identity.kind !== 'user') throw new TshError('ACCESS_DENIED', 'app sessions are opened with a login certificate', { hint: 'run `tsh login` first' });
   checkPublicKey(req.publicKey);
@@ -155,6 +155,7 @@ export async function createAppSession(
     app_uri: app.uri,
     aws_role_arn: session.awsRoleArn,
     sid: session.id,
+    via: req.via ?? 'tsh',
   });
   return { cert, session };
 }

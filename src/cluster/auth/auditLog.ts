@@ -29,7 +29,12 @@ export const AuditEventCodes: Record<string, string> = {
   'app.session.request': 'T2009I',
   'app.session.dynamodb.request': 'T2013I',
   'app.session.end': 'T2011I',
+  'aws.console.login': 'TAC00I',
+  'web.session.end': 'TWS01I',
 };
+
+/** The events an app service may record through the `audit.emit` API call: what happens on its side of the tunnel. */
+export const APP_SERVICE_EVENTS: ReadonlySet<string> = new Set(['app.session.request', 'app.session.dynamodb.request', 'aws.console.login']);
 
 /** One audit event (the shape `tctl audit events -f json` prints). */
 export type AuditEvent = AuditEventRecord;

@@ -79,6 +79,9 @@ export const keys = {
   locks: '/locks/',
   /** The login lockout's counter (see loginAttempts): a hash of the name, so any string a client sends makes a key of the same small size. */
   loginAttempts: (user: string) => `/loginattempts/${createHash('sha256').update(user).digest('hex')}`,
+  /** Web sessions and pending console launches, under a hash of the id the browser holds. */
+  webSession: (idHash: string) => `/websessions/${idHash}`,
+  webLaunch: (idHash: string) => `/weblaunches/${idHash}`,
 };
 
 /** The user as the `kind: user` resource administrators read and write. */

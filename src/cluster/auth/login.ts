@@ -28,6 +28,8 @@ export interface LoginRequest {
   publicKey: string;
   /** Requested lifetime; the roles' max_session_ttl caps it. */
   ttlMs?: number;
+  /** Where the login came from, for the audit log: `tsh` (the default) or the proxy's `web` UI. */
+  via?: 'tsh' | 'web';
 }
 
 /** What a successful login returns to the client. */
@@ -54,7 +56,7 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
   // scrypt runs on every path (a dummy hash for unknown users), so locked, unknown and known names take the same time.
   const passwordOk = await verifyPassword(String(req.password ?? ''), user?.passwordHash);
   if (isLockedOut(attempt)) {
-    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', error: 'locked' });
+    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', via: req.via ?? 'tsh', error: 'locked' });
     throw lockedOutError(name, attempt.until);
   }
   let counter: number | undefined;
@@ -64,7 +66,7 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
     otpOk = counter !== undefined;
   }
   if (!user || !passwordOk || !otpOk) {
-    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', error: 'invalid credentials' });
+    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', via: req.via ?? 'tsh', error: 'invalid credentials' });
     if (await lockIfLimitReached(ctx, name, attempt)) throw lockedOutError(name, attempt.until);
     throw badCredentials();
   }
@@ -73,7 +75,7 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
   await ctx.backend.batch(ops);
   const lock = ctx.locks.lockFor({ username: user.name, roles: user.roles });
   if (lock) {
-    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', error: 'locked', lock: lock.metadata.name });
+    await ctx.audit.emit('user.login.failure', { user: name, method: 'local', via: req.via ?? 'tsh', error: 'locked', lock: lock.metadata.name });
     throw lockError(lock);
   }
 
@@ -91,7 +93,7 @@ export async function login(ctx: AuthContext, req: LoginRequest): Promise<LoginR
     expires: notAfter.toISOString(),
   };
   const cert = issueCertificate(ctx.cas.user, { identity, publicKey: req.publicKey, notBefore: new Date(now.getTime() - 60_000), notAfter, usage: 'client' });
-  await ctx.audit.emit('user.login', { user: user.name, method: 'local', success: true });
+  await ctx.audit.emit('user.login', { user: user.name, method: 'local', via: req.via ?? 'tsh', success: true });
   return { cert, identity, userCa: ctx.cas.user.certPem, hostCa: ctx.cas.host.certPem, clusterName: ctx.clusterName };
 }
 

@@ -12,6 +12,7 @@ import { addUser, getUser, inviteUrl, requireRolesExist, resetUser, traitWarning
 import { addToken } from './tokens.js';
 import { createAppSession, deleteAppSession, heartbeatApps, listAppServersForAdmin, listApps, renewAppCert, type AppServer } from './apps.js';
 import { RESET_TOKEN_TTL_MS } from './users.js';
+import { APP_SERVICE_EVENTS } from './auditLog.js';
 import { lockedUntil } from './loginAttempts.js';
 import { createLock } from './locks.js';
 
@@ -164,7 +165,7 @@ export const rpcMethods: Record<string, Method> = {
     requireHost(caller, 'app');
     const events = (p.events ?? []) as Array<{ event: string; fields: Record<string, unknown> }>;
     for (const e of events) {
-      if (!/^app\.session\.(dynamodb\.)?request$/.test(e.event)) throw new TshError('BAD_INPUT', `app services may not emit "${e.event}"`);
+      if (!APP_SERVICE_EVENTS.has(e.event)) throw new TshError('BAD_INPUT', `app services may not emit "${e.event}"`);
       if (typeof e.fields !== 'object' || e.fields === null || Array.isArray(e.fields)) throw new TshError('BAD_INPUT', 'an audit event needs an object of fields');
     }
     // Each event carries the uid its app service gave it, so a batch sent again is stored once (see AuditLog.emitMany).

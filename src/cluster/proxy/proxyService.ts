@@ -6,7 +6,7 @@
  *        +--------------------------+---------------------------+
  *        | ALPN tsh-tunnel-v1       | ALPN tsh-app-v1           | http/1.1 (or none)
  *        v                          v                           v
- *   agent reverse tunnel       app traffic from tsh        web API, invite page,
+ *   agent reverse tunnel       app traffic from tsh        web API, web UI,
  *   (host cert required)       (app cert required)         cluster API (client cert)
  *   TunnelRegistry             AppRelay -> tunnel stream   createWebApi
  *
@@ -51,7 +51,7 @@ export class ProxyService {
     const cas = auth.caCerts();
     const tunnels = new TunnelRegistry(auth, log);
     const relay = new AppRelay(auth, tunnels, log);
-    const web = http.createServer({ keepAliveTimeout: 30_000 }, createWebApi({ auth, publicAddr: () => publicAddrRef.value }));
+    const web = http.createServer({ keepAliveTimeout: 30_000 }, createWebApi({ auth, publicAddr: () => publicAddrRef.value, tunnels, log }));
     const server = tls.createServer({
       key,
       cert,

@@ -15,6 +15,7 @@
  */
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { readCertificate, isSignedBy } from '../../shared/pki/readCertificate.js';
 import { identityOf } from '../../shared/identity/identity.js';
 import type { AuthService } from '../auth/authService.js';
@@ -31,7 +32,7 @@ interface Tunnel {
 }
 
 /** Takes an authorised app connection (and its client certificate) inside this process. */
-export type LocalAppHandler = (socket: TLSSocket, clientCertDer: Buffer) => void;
+export type LocalAppHandler = (socket: Duplex, clientCertDer: Buffer) => void;
 
 /** The proxy's table of connected agents by app (see the module comment); the app relay asks it which tunnel to send a client connection down. */
 export class TunnelRegistry {

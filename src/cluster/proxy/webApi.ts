@@ -8,7 +8,8 @@
  *   POST /v1/webapi/login                                 password (+ code) -> user certificate
  *   GET  /v1/webapi/users/password/token/:token           invite details
  *   PUT  /v1/webapi/users/password/token                  set password through an invite
- *   GET  /web/invite/:token                               the invite page
+ *   GET  /                                                -> /web
+ *   /web/...                                              the web UI (web/webUi.ts), the invite page included
  *   GET  /v1/webapi/cas                                   the cluster's CA certificates (public)
  *   POST /v1/webapi/join                                  app service join with a token
  *   POST /v1/rpc/:method                                  the cluster API, caller = client certificate
@@ -21,7 +22,10 @@ import type { AuthService } from '../auth/authService.js';
 import { login } from '../auth/login.js';
 import { completeResetToken, describeResetToken } from '../auth/users.js';
 import { handleRpc } from '../auth/rpcHttp.js';
-import { invitePage } from './invitePage.js';
+import { createWebUi } from './web/webUi.js';
+import type { TunnelRegistry } from './tunnelRegistry.js';
+import type { Logger } from '../logger.js';
+import type { PingResponse } from '../../shared/api/types.js';
 
 /** What the web API needs from the proxy process that serves it. */
 export interface WebApiOptions {
@@ -29,11 +33,15 @@ export interface WebApiOptions {
   auth: AuthService;
   /** The proxy's public address, read on each request because it is only known once the listener is bound. */
   publicAddr: () => string;
+  /** The app services' tunnels, for the web UI's console launches. */
+  tunnels: TunnelRegistry;
+  log: Logger;
 }
 
 /** Builds the request handler for the proxy's web API. */
 export function createWebApi(opts: WebApiOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { auth } = opts;
+  const webUi = createWebUi(opts);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'https://proxy');
     const path = url.pathname;
@@ -43,13 +51,14 @@ export function createWebApi(opts: WebApiOptions): (req: IncomingMessage, res: S
         if (path.startsWith('/v1/rpc/')) return await handleRpc(auth, req, res, decodeURIComponent(path.slice('/v1/rpc/'.length)));
         if (req.method === 'GET' && path === '/v1/webapi/ping') {
           const s = auth.status();
-          return sendJson(res, 200, {
+          const ping: PingResponse = {
             server_version: VERSION,
             cluster_name: s.clusterName,
             proxy: { public_addr: opts.publicAddr() },
             auth: { type: 'local', second_factor: auth.ctx.secondFactor, local: { name: '' } },
             min_client_version: '0.1.0',
-          });
+          };
+          return sendJson(res, 200, ping);
         }
         if (req.method === 'GET' && path === '/v1/webapi/automaticupgrades/channel/default/version') {
           res.writeHead(200, { 'content-type': 'text/plain' });
@@ -70,18 +79,14 @@ export function createWebApi(opts: WebApiOptions): (req: IncomingMessage, res: S
           const b = await readJsonBody(req);
           return sendJson(res, 200, await completeResetToken(auth.ctx, { token: String(b.token ?? ''), password: String(b.password ?? ''), secondFactorToken: b.second_factor_token }));
         }
-        if (req.method === 'GET' && /^\/web\/invite\/[^/]+$/.test(path)) {
-          const html = invitePage(opts.publicAddr());
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
-          return res.end(html);
-        }
         if (req.method === 'POST' && path === '/v1/webapi/join') {
           const b = await readJsonBody(req);
           return sendJson(res, 200, await auth.join({ token: String(b.token ?? ''), publicKey: String(b.public_key ?? ''), hostname: String(b.hostname ?? '') }));
         }
-        if (req.method === 'GET' && (path === '/' || path === '/web' || path === '/web/')) {
-          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-          return res.end(`tsh-aws proxy for cluster ${auth.ctx.clusterName}\nLog in with: tsh login --proxy=${opts.publicAddr()} --user=NAME\n`);
+        if (path === '/web' || path.startsWith('/web/')) return await webUi(req, res, url);
+        if (req.method === 'GET' && path === '/') {
+          res.writeHead(302, { location: '/web', 'content-length': 0 });
+          return res.end();
         }
         throw new TshError('NOT_FOUND', `no such endpoint: ${req.method} ${path}`);
       } catch (err) {

@@ -50,3 +50,12 @@ export interface AppServerListing {
   expires?: string;
   app: { name: string; uri: string; description?: string; labels: Record<string, string>; publicAddr: string; awsExternalId?: string };
 }
+
+/** `GET /v1/webapi/ping`: what a proxy says about its cluster, before any login. */
+export interface PingResponse {
+  server_version: string;
+  cluster_name: string;
+  proxy: { public_addr: string };
+  auth: { type: 'local'; second_factor: 'off' | 'otp'; local: { name: string } };
+  min_client_version: string;
+}

@@ -4,17 +4,40 @@
  * boundary: a host that passes is one we will attach real AWS credentials to.
  */
 
-/** AWS console URLs that make an app an AWS app (commercial, GovCloud, China). */
-const consoleHosts = ['console.aws.amazon.com', 'console.amazonaws-us-gov.com', 'console.amazonaws.cn'];
+/**
+ * The AWS partitions by their console host, with the sign-in (federation)
+ * host that trades a role session for a console sign-in token there. An app
+ * whose URI is one of these consoles (or a regional one under it, such as
+ * us-east-1.console.aws.amazon.com) is an AWS app.
+ */
+const partitions = [
+  { console: 'console.aws.amazon.com', signin: 'signin.aws.amazon.com' },
+  { console: 'console.amazonaws-us-gov.com', signin: 'signin.amazonaws-us-gov.com' },
+  { console: 'console.amazonaws.cn', signin: 'signin.amazonaws.cn' },
+];
+
+function partitionOf(uri: string): (typeof partitions)[number] | undefined {
+  try {
+    const u = new URL(uri);
+    if (u.protocol !== 'https:') return undefined;
+    return partitions.find((p) => u.hostname === p.console || u.hostname.endsWith(`.${p.console}`));
+  } catch {
+    return undefined;
+  }
+}
 
 /** True when uri points at an AWS management console. */
 export function isAwsConsoleUri(uri: string): boolean {
-  try {
-    const u = new URL(uri);
-    return u.protocol === 'https:' && consoleHosts.some((h) => u.hostname === h || u.hostname.endsWith(`.${h}`));
-  } catch {
-    return false;
-  }
+  return partitionOf(uri) !== undefined;
+}
+
+/**
+ * The federation host for a console URI's partition (`signin.aws.amazon.com`,
+ * `signin.amazonaws-us-gov.com`, `signin.amazonaws.cn`), or undefined when the
+ * URI is not an AWS console.
+ */
+export function signinHostFor(consoleUri: string): string | undefined {
+  return partitionOf(consoleUri)?.signin;
 }
 
 const regionPattern = /^[a-z]{2}(?:-[a-z]+)+-\d$/;

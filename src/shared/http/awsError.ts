@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { TshError } from '../errors.js';
+import { TshError, type ErrorCode } from '../errors.js';
 
 /** The error formats AWS clients parse. */
 export type AwsErrorProtocol = 'json' | 'query' | 'ec2' | 's3';
@@ -117,4 +117,21 @@ export function writeAwsError(socket: Duplex, err: unknown, headers: IncomingHtt
 
 function xml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+}
+
+/**
+ * The TshError an AWS-shaped error body stands for (the other end of
+ * {@link sendAwsError}): for callers of the app path that are not AWS SDKs,
+ * such as the web UI and `tsh aws console`.
+ */
+export function readAwsError(status: number, body: string): TshError {
+  let parsed: { __type?: unknown; message?: unknown } = {};
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    // not an AWS error body: the status says enough
+  }
+  const type = String(parsed.__type ?? '');
+  const code = (Object.keys(awsCodes) as ErrorCode[]).find((c) => awsCodes[c]?.json === type) ?? (status === 503 ? 'UNAVAILABLE' : 'INTERNAL');
+  return new TshError(code, typeof parsed.message === 'string' && parsed.message ? parsed.message : `the app service answered HTTP ${status}`);
 }

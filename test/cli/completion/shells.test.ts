@@ -50,6 +50,10 @@ const cases: Case[] = [
   // After `tsh aws`, only its own flags are tsh's, and none once the aws command has begun.
   { line: 'tsh aws -', expect: ['--app', '-e', '--endpoint-url', '--exec', '-h', '--help'] },
   { line: 'tsh aws s3 --', expect: [] },
+  // `tsh aws console` is tsh's own: its flags and values.
+  { line: 'tsh aws console --pri', expect: ['--print'] },
+  { line: 'tsh aws console --aws-role Ex', expect: ['ExampleTeleportDynamoDBRole'] },
+  { line: 'tsh aws --app aws console --app ', expect: ['aws'] },
   { line: 'tctl us', expect: ['users'] },
   { line: 'tctl users ', expect: ['add', 'help', 'ls', 'reset', 'rm', 'update'] },
   { line: 'tctl users ls -f ', expect: formats },
@@ -63,6 +67,9 @@ const passThroughCases: Case[] = [
   { line: 'tsh aws dynamo', expect: ['dynamodb', 'dynamodbstreams'] },
   { line: 'tsh aws --app aws dynamodb list-t', expect: ['list-tables', 'list-tags-of-resource'] },
   { line: 'tsh aws s3 --re', expect: ['--region'] },
+  // The first word is either program's: tsh's `console` next to the aws CLI's services.
+  { line: 'tsh aws conso', expect: ['console'] },
+  { line: 'tsh aws console --pri', expect: ['--print'] },
 ];
 
 const sorted = (xs: string[]) => [...xs].sort();
@@ -125,6 +132,7 @@ for (const shell of Object.keys(shellPaths) as ShellName[]) {
     it('with no completion for aws, its words complete as file names (aws s3 cp takes local paths)', async () => {
       const got = await complete(shell, 'tsh aws s3 cp rol', { teleportHome: fixture.home, cwd, setup: noAwsCompletionSetup[shell] });
       assert.deepEqual(got, ['roles.yaml']);
+      assert.deepEqual(await complete(shell, 'tsh aws cons', { teleportHome: fixture.home, cwd, setup: noAwsCompletionSetup[shell] }), ['console']);
     });
 
     describe('with the aws CLI completion loaded', { skip: !existsSync(awsCompleter) && `${awsCompleter} (Debian awscli) is not installed` }, () => {

@@ -3,6 +3,7 @@ import type { CliContext } from '../../cliContext.js';
 import { withConnection } from '../withConnection.js';
 import type { AuditEventRecord } from '../../../shared/api/types.js';
 import { table } from '../../output.js';
+import { eventDetails } from '../../../shared/audit/eventDetails.js';
 
 /** tctl audit events [--since 1h] [--type EVENT] [-f json]. */
 export default async function (ctx: CliContext, cmd: Command): Promise<void> {
@@ -10,16 +11,6 @@ export default async function (ctx: CliContext, cmd: Command): Promise<void> {
   const events = await withConnection(ctx, cmd, (c) => c.api.rpc<AuditEventRecord[]>('audit.search', { since: o.since, event: o.type, limit: o.limit }));
   if (o.format === 'json') return void ctx.stdout.write(JSON.stringify(events, null, 2) + '\n');
   if (events.length === 0) return void ctx.stdout.write(`No events in the last ${o.since}.\n`);
-  ctx.stdout.write(table(ctx, ['Time (UTC)', 'Event', 'User', 'Details'], events.map((e) => [e.time.slice(0, 19).replace('T', ' '), e.event, e.user ?? '', details(e)])));
+  ctx.stdout.write(table(ctx, ['Time (UTC)', 'Event', 'User', 'Details'], events.map((e) => [e.time.slice(0, 19).replace('T', ' '), e.event, e.user ?? '', eventDetails(e)])));
 }
 
-function details(e: AuditEventRecord): string {
-  const f = e as Record<string, any>;
-  if (e.event.startsWith('app.session.') && f.aws_service) {
-    return `${f.aws_service} ${f.target ? f.target.split('.').pop() + ' ' : ''}${f.method} ${f.path} -> ${f.status_code} as ${f.aws_assumed_role ?? f.aws_role_arn}`;
-  }
-  if (e.event === 'app.session.start' || e.event === 'app.session.end') return `app ${f.app_name} role ${f.aws_role_arn}`;
-  if (f.name) return String(f.name);
-  if (f.error) return String(f.error);
-  return '';
-}
