@@ -11,9 +11,8 @@
  */
 import { before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { appCertAgent, appTls } from '../../helpers/appClient.js';
+import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { appCertDynamoDb, appTls } from '../../helpers/appClient.js';
 import { startChain, exchange, runHostileCases, type Chain, type ChainUser, type HostileCase, type Part, type Seen } from '../../helpers/hostile.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -26,12 +25,7 @@ let good: DynamoDBClient;
 before(async () => {
   chain = await startChain();
   alice = await chain.user('alice');
-  good = new DynamoDBClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'ANYKEY', secretAccessKey: 'any' },
-    requestHandler: new NodeHttpHandler({ httpsAgent: appCertAgent({ proxyAddr: chain.cluster.proxyAddr, ...alice.creds }) }),
-    maxAttempts: 1,
-  });
+  good = appCertDynamoDb({ proxyAddr: chain.cluster.proxyAddr, ...alice.creds });
 });
 
 after(async () => {

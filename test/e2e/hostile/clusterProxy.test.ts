@@ -13,11 +13,10 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readIdentity } from '../../../src/shared/identity/identity.js';
 import { generateKeyPair } from '../../../src/shared/pki/generateKeyPair.js';
-import { appCertAgent } from '../../helpers/appClient.js';
+import { appCertDynamoDb } from '../../helpers/appClient.js';
 import { runBin } from '../../helpers/binaries.js';
 import { webApi } from '../../helpers/cluster.js';
 import { forgeAppCert, readUserCa } from '../../helpers/forge.js';
@@ -39,12 +38,7 @@ before(async () => {
   const base = join(alice.env.TELEPORT_HOME, 'keys', '127.0.0.1', 'alice');
   login = { key: await readFile(`${base}.key`, 'utf8'), cert: await readFile(`${base}.crt`, 'utf8') };
   host = JSON.parse(await readFile(join(chain.agent.dir, 'data', 'host', 'identity.json'), 'utf8'));
-  good = new DynamoDBClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'ANYKEY', secretAccessKey: 'any' },
-    requestHandler: new NodeHttpHandler({ httpsAgent: appCertAgent({ proxyAddr: chain.cluster.proxyAddr, ...alice.creds }) }),
-    maxAttempts: 1,
-  });
+  good = appCertDynamoDb({ proxyAddr: chain.cluster.proxyAddr, ...alice.creds });
 });
 
 after(async () => {

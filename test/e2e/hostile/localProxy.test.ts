@@ -156,6 +156,16 @@ async function presigned(creds: AwsCredentials, opts: { signedAt?: Date; expires
   return `/?${query}`;
 }
 
+/** A good request through a tunnel of its own while 64 other connections, each opened by `open`, hang half-way. */
+async function whileStalled(open: () => Promise<net.Socket>): Promise<Seen> {
+  const stalled = await Promise.all(Array.from({ length: 64 }, open));
+  try {
+    return await inTunnel(await signedMessage());
+  } finally {
+    for (const s of stalled) s.destroy();
+  }
+}
+
 const get = (target: string) => `GET ${target} HTTP/1.1\r\nhost: ${DDB}\r\n\r\n`;
 const minutes = (n: number) => new Date(Date.now() + n * 60_000);
 const notSigned = /request refused by the tsh local proxy: the signature does not match: wrong secret key, or the request changed after it was signed/;
@@ -211,37 +221,26 @@ const slowClients: HostileCase[] = [
   },
   {
     name: '64 clients stalled half-way through a CONNECT do not keep a good client out',
-    async send() {
-      const stalled = await Promise.all(Array.from({ length: 64 }, async () => {
+    send: () =>
+      whileStalled(async () => {
         const s = await dial(port);
         s.write(`CONNECT ${DDB}:443 HTTP/1.1\r\nHost: `);
         return s;
-      }));
-      try {
-        return await inTunnel(await signedMessage());
-      } finally {
-        for (const s of stalled) s.destroy();
-      }
-    },
+      }),
     status: 200,
     message: /TableNames/,
     reaches: 1,
   },
   {
     name: '64 tunnels stalled half-way through a request do not keep a good client out',
-    async send() {
+    send: async () => {
       const half = (await signedMessage()).slice(0, 80);
-      const stalled = await Promise.all(Array.from({ length: 64 }, async () => {
+      return whileStalled(async () => {
         const s = tls.connect({ socket: await connectTo(DDB), servername: DDB, ca: [ca] });
         await new Promise((r) => s.once('secureConnect', r));
         s.write(half);
         return s;
-      }));
-      try {
-        return await inTunnel(await signedMessage());
-      } finally {
-        for (const s of stalled) s.destroy();
-      }
+      });
     },
     status: 200,
     message: /TableNames/,

@@ -16,6 +16,7 @@ import { parseResourceFile } from '../../../src/shared/resources/checkResources.
 import { parseTeleportConfig, withDefaults } from '../../../src/cluster/config/teleportConfig.js';
 import { TshError } from '../../../src/shared/errors.js';
 import { fuzzRuns, HANG_MS } from '../../helpers/fuzz.js';
+import { seedAppServiceYaml } from '../../helpers/appService.js';
 
 const token = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('kind', 'role', 'user', 'lock', 'version', 'v5', 'v2', 'v3', 'metadata', 'name', 'spec', 'allow', 'deny', 'app_labels', 'aws_role_arns', 'roles', 'traits', 'teleport', 'data_dir', 'app_service', 'apps', 'uri', 'enabled', 'yes', 'off', '__proto__', 'constructor', 'toString', '{{internal.aws_role_arns}}', '{{external.x}}', '{{', '}}') },
@@ -43,25 +44,7 @@ spec:
     - arn:aws:iam::123456789012:role/ExampleTeleportDynamoDBRole
     - '{{internal.aws_role_arns}}'
 `;
-const guideConfig = `version: v3
-teleport:
-  data_dir: /var/lib/teleport
-  join_params:
-    token_name: "/tmp/token"
-    method: token
-  proxy_server: "teleport.example.com:3080"
-auth_service:
-  enabled: off
-proxy_service:
-  enabled: off
-ssh_service:
-  enabled: off
-app_service:
-  enabled: true
-  apps:
-  - name: aws
-    uri: https://console.aws.amazon.com/home/home
-`;
+const guideConfig = seedAppServiceYaml({ tokenFile: '/tmp/token', proxyAddr: 'teleport.example.com:3080', dataDir: '/var/lib/teleport' });
 /** A guide document with a few bytes inserted, replaced or removed. */
 const edited = (doc: string) =>
   fc.array(fc.tuple(fc.nat(doc.length), fc.nat(3), fc.oneof(token, fc.string({ maxLength: 3 }))), { minLength: 1, maxLength: 6 }).map((edits) =>
