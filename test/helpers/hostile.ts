@@ -8,7 +8,7 @@
  * that should not have (the sandbox counts what reached it), and the
  * processes still serve a good request.
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -224,23 +224,28 @@ export interface HostileCase {
 }
 
 /**
- * Registers one test per case. Each test sends its input, holds the answer
- * to the case's status and message, counts what reached AWS meanwhile, and
- * then calls `healthy` (a good request through the same hop, which must
- * succeed: nothing crashed or wedged).
+ * Registers one test per case, in one `describe` per table. Each test
+ * sends its input, holds the answer to the case's status and message,
+ * counts what reached AWS meanwhile, and then calls `healthy` (a good
+ * request through the same hop, which must succeed: nothing crashed or
+ * wedged).
  */
-export function runHostileCases(cases: HostileCase[], ctx: { sandbox(): Sandbox; healthy(): Promise<void> }): void {
-  for (const c of cases) {
-    test(c.name, async () => {
-      const requests = ctx.sandbox().requests;
-      const before = requests.length;
-      const seen = await c.send();
-      const reached = requests.slice(before);
-      assert.equal(seen.status, c.status, `status ${seen.status}, expected ${c.status}: ${seen.message || seen.body}`);
-      assert.match(seen.message, c.message);
-      assert.equal(reached.length, c.reaches ?? 0, `requests that reached AWS: ${reached.map((r) => `${r.service} ${r.action} ${r.status}`).join(', ') || 'none'}`);
-      await c.check?.(seen, reached);
-      await ctx.healthy();
+export function runHostileCases(tables: Record<string, HostileCase[]>, ctx: { sandbox(): Sandbox; healthy(): Promise<void> }): void {
+  for (const [table, cases] of Object.entries(tables)) {
+    describe(table, () => {
+      for (const c of cases) {
+        test(c.name, async () => {
+          const requests = ctx.sandbox().requests;
+          const before = requests.length;
+          const seen = await c.send();
+          const reached = requests.slice(before);
+          assert.equal(seen.status, c.status, `status ${seen.status}, expected ${c.status}: ${seen.message || seen.body}`);
+          assert.match(seen.message, c.message);
+          assert.equal(reached.length, c.reaches ?? 0, `requests that reached AWS: ${reached.map((r) => `${r.service} ${r.action} ${r.status}`).join(', ') || 'none'}`);
+          await c.check?.(seen, reached);
+          await ctx.healthy();
+        });
+      }
     });
   }
 }

@@ -9,7 +9,7 @@
  * gets its own clear error, only what may reaches AWS (and as whom), and the
  * app service serves a good request afterwards.
  */
-import { before, after, describe } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { appCertDynamoDb, appTls } from '../../helpers/appClient.js';
@@ -176,10 +176,14 @@ const bodiesAndSignatures: HostileCase[] = [
   { name: 'a request-smuggling shape (Content-Length with Transfer-Encoding)', send: () => send(request({ extra: 'transfer-encoding: chunked\r\n' })), status: 400, message: /the request is not valid HTTP\/1\.1 \(Transfer-Encoding can't be present with Content-Length\)/ },
 ];
 
-const ctx = { sandbox: () => chain.sandbox, healthy };
-describe('app service: Hosts at metadata, loopback and private ranges', () => runHostileCases(metadataAndPrivate, ctx));
-describe('app service: look-alike AWS names', () => runHostileCases(lookAlikes, ctx));
-describe('app service: userinfo and fragments', () => runHostileCases(userinfoAndFragments, ctx));
-describe('app service: forwarded headers', () => runHostileCases(forwardedHeaders, ctx));
-describe('app service: chained-role headers', () => runHostileCases(chainedRole, ctx));
-describe('app service: bodies and signatures', () => runHostileCases(bodiesAndSignatures, ctx));
+runHostileCases(
+  {
+    'app service: Hosts at metadata, loopback and private ranges': metadataAndPrivate,
+    'app service: look-alike AWS names': lookAlikes,
+    'app service: userinfo and fragments': userinfoAndFragments,
+    'app service: forwarded headers': forwardedHeaders,
+    'app service: chained-role headers': chainedRole,
+    'app service: bodies and signatures': bodiesAndSignatures,
+  },
+  { sandbox: () => chain.sandbox, healthy },
+);

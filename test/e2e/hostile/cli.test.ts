@@ -9,7 +9,7 @@
  * what it printed on stderr. After each, the cluster still serves tctl and
  * tsh, and nothing reached AWS.
  */
-import { before, after, describe } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,7 +55,7 @@ async function tctlCreate(text: string): Promise<Seen> {
   return seen(await chain.cluster.tctl(['create', '-f', file]));
 }
 
-/** `teleport start -c` of a config whose app_service section is the seed's and whose teleport: section ends with `extra`. */
+/** `teleport start -c` of `yaml`, written to a file of its own (each of these configs is refused before anything starts). */
 async function teleportStart(yaml: string): Promise<Seen> {
   const file = join(dir, `teleport-${++files}.yaml`);
   await writeFile(file, yaml);
@@ -212,7 +212,11 @@ const profiles: HostileCase[] = [
   },
 ];
 
-const ctx = { sandbox: () => chain.sandbox, healthy };
-describe('tctl and teleport: hostile YAML', () => runHostileCases(yaml, ctx));
-describe('template injection through traits', () => runHostileCases(templates, ctx));
-describe('tsh: corrupt profiles and loose modes', () => runHostileCases(profiles, ctx));
+runHostileCases(
+  {
+    'tctl and teleport: hostile YAML': yaml,
+    'template injection through traits': templates,
+    'tsh: corrupt profiles and loose modes': profiles,
+  },
+  { sandbox: () => chain.sandbox, healthy },
+);

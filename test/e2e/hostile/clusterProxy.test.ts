@@ -7,7 +7,7 @@
  * own clear error, nothing reaches AWS, and afterwards the proxy still serves
  * a good app request and a good web API call.
  */
-import { before, after, describe } from 'node:test';
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -190,8 +190,12 @@ const paths: HostileCase[] = [
   },
 ];
 
-const ctx = { sandbox: () => chain.sandbox, healthy };
-describe('cluster proxy: certificates and sessions on the app protocol', () => runHostileCases(certificates, ctx));
-describe('cluster proxy: ALPN and garbage', () => runHostileCases(protocols, ctx));
-describe('cluster proxy: the login API', () => runHostileCases(logins, ctx));
-describe('cluster proxy and auth listener: odd paths', () => runHostileCases(paths, ctx));
+runHostileCases(
+  {
+    'cluster proxy: certificates and sessions on the app protocol': certificates,
+    'cluster proxy: ALPN and garbage': protocols,
+    'cluster proxy: the login API': logins,
+    'cluster proxy and auth listener: odd paths': paths,
+  },
+  { sandbox: () => chain.sandbox, healthy },
+);

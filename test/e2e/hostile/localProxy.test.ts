@@ -7,7 +7,7 @@
  * Host/SNI/CONNECT disagreements. Each case gets its own clear error, nothing
  * it should not reaches AWS, and the proxy serves a good request afterwards.
  */
-import { before, after, describe, test } from 'node:test';
+import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -382,13 +382,18 @@ const hosts: HostileCase[] = [
   },
 ];
 
-describe('tsh proxy aws: malformed CONNECT', () => runHostileCases(malformedConnect, { sandbox: () => chain.sandbox, healthy }));
-describe('tsh proxy aws: slow clients', () => runHostileCases(slowClients, { sandbox: () => chain.sandbox, healthy }));
-describe('tsh proxy aws: request smuggling and oversized requests', () => runHostileCases(smuggling, { sandbox: () => chain.sandbox, healthy }));
-describe('tsh proxy aws: every SigV4 field wrong in turn', () => runHostileCases(sigv4, { sandbox: () => chain.sandbox, healthy }));
-describe('tsh proxy aws: presigned URLs', () => runHostileCases(presignedUrls, { sandbox: () => chain.sandbox, healthy }));
-describe('tsh proxy aws: request targets', () => runHostileCases(targets, { sandbox: () => chain.sandbox, healthy }));
-describe('tsh proxy aws: Host, SNI and CONNECT', () => runHostileCases(hosts, { sandbox: () => chain.sandbox, healthy }));
+runHostileCases(
+  {
+    'tsh proxy aws: malformed CONNECT': malformedConnect,
+    'tsh proxy aws: slow clients': slowClients,
+    'tsh proxy aws: request smuggling and oversized requests': smuggling,
+    'tsh proxy aws: every SigV4 field wrong in turn': sigv4,
+    'tsh proxy aws: presigned URLs': presignedUrls,
+    'tsh proxy aws: request targets': targets,
+    'tsh proxy aws: Host, SNI and CONNECT': hosts,
+  },
+  { sandbox: () => chain.sandbox, healthy },
+);
 
 test('tsh proxy aws logged nothing of the keys while it was attacked', () => {
   assert.ok(!proxy.stderr().includes(fake.secretAccessKey), proxy.stderr());
