@@ -6,7 +6,7 @@
  * app logins and where the keys are kept.
  */
 import { TshError } from '../shared/errors.js';
-import { currentProfileName, listProfiles, type Profile } from './profile/profile.js';
+import { currentProfileName, listProfiles, readProfile, type Profile } from './profile/profile.js';
 import type { ClientEnv } from './clientEnv.js';
 import { profileName } from './profile/paths.js';
 
@@ -56,7 +56,10 @@ function toStatus(p: Profile, home: string, now: Date): ProfileStatus {
 /** Reads every profile; throws NOT_LOGGED_IN when there is none. */
 export async function status(ce: ClientEnv, now = new Date()): Promise<StatusReport> {
   const profiles = await listProfiles(ce.home);
-  if (profiles.length === 0) throw new TshError('NOT_LOGGED_IN', 'Not logged in.', { hint: 'log in with `tsh login --proxy=HOST:PORT --user=NAME`' });
+  if (profiles.length === 0) {
+    await readProfile(ce.home); // a current profile that cannot be read says so, rather than "not logged in"
+    throw new TshError('NOT_LOGGED_IN', 'Not logged in.', { hint: 'log in with `tsh login --proxy=HOST:PORT --user=NAME`' });
+  }
   const activeName = ce.proxy ? profileName(ce.proxy) : await currentProfileName(ce.home);
   const active = profiles.find((p) => p.name === activeName);
   const environment: Record<string, string> = {};

@@ -26,10 +26,11 @@ import { AppService } from './app/appService.js';
 import type { ResolveAll } from './app/awsEndpoint.js';
 import { listen } from './listen.js';
 import { createLogger, type Logger } from './logger.js';
-import { sendError } from '../shared/http/json.js';
 import { startDiagServer } from './diag/diagServer.js';
 import { readiness } from './diag/readiness.js';
-import { readJsonBody, sendJson } from '../shared/http/json.js';
+import { readJsonBody, sendError, sendJson, stringField, writeWireError } from '../shared/http/json.js';
+import { malformedRequestHandler } from '../shared/http/malformedRequest.js';
+import { requestUrl } from './requestUrl.js';
 
 /** What `process.json` holds. */
 export interface ProcessInfo {
@@ -130,13 +131,18 @@ async function startAuthListener(config: TeleportConfig, auth: AuthService, log:
   const cert = auth.issueHostCert({ hostId: `auth.${auth.ctx.clusterName}`, hostRole: 'auth', publicKey: keys.publicKey, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
   const cas = auth.caCerts();
   const web = http.createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'https://auth').pathname;
-    if (path.startsWith('/v1/rpc/')) return void handleRpc(auth, req, res, decodeURIComponent(path.slice(8)));
+    let path: string;
+    try {
+      path = requestUrl(req).pathname;
+    } catch (err) {
+      return sendError(res, err);
+    }
+    if (path.startsWith('/v1/rpc/')) return void handleRpc(auth, req, res, path.slice(8));
     if (req.method === 'POST' && path === '/v1/webapi/join') {
       return void (async () => {
         try {
           const b = await readJsonBody(req);
-          sendJson(res, 200, await auth.join({ token: String(b.token ?? ''), publicKey: String(b.public_key ?? ''), hostname: String(b.hostname ?? '') }));
+          sendJson(res, 200, await auth.join({ token: stringField(b, 'token'), publicKey: stringField(b, 'public_key'), hostname: stringField(b, 'hostname') }));
         } catch (err) {
           sendError(res, err);
         }
@@ -144,6 +150,7 @@ async function startAuthListener(config: TeleportConfig, auth: AuthService, log:
     }
     sendError(res, new TshError('NOT_FOUND', `no such endpoint on the auth service: ${path}`));
   });
+  web.on('clientError', malformedRequestHandler(writeWireError));
   const server = tls.createServer({ key: keys.privateKey, cert, ca: [cas.userCa, cas.hostCa], requestCert: true, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
   const open = new Set<tls.TLSSocket>();
   server.on('secureConnection', (s) => {

@@ -1,14 +1,17 @@
 /**
  * Faults with real processes, as an operator meets them: the cluster (auth
  * and proxy) killed and restarted on its address, the app service killed
- * under load and restarted, teleport killed in the middle of writes. After
- * each, everything heals by itself: no new `tsh login`, `tsh apps login` or
- * join token, nothing acknowledged is lost, and the recovery times measured
- * from the processes' own logs are printed as test diagnostics.
+ * under load and restarted, teleport killed in the middle of writes, AWS
+ * (DynamoDB) gone and back. After each, everything heals by itself: no new
+ * `tsh login`, `tsh apps login` or join token, nothing acknowledged is lost,
+ * and the recovery times (from the processes' own logs, or from the moment
+ * the fault ended to the first request served) are printed as test
+ * diagnostics, `recovery: ...` lines the README's table quotes.
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import tls from 'node:tls';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,7 +21,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ApiClient } from '../../src/shared/http/apiClient.js';
 import { adminIdentityPaths } from '../../src/cluster/auth/authService.js';
-import { startCluster, addUser, userEnv, tshLogin, type TestCluster } from '../helpers/cluster.js';
+import { startCluster, addUser, userEnv, tshLogin, freePort, type TestCluster } from '../helpers/cluster.js';
 import { startAppService, type TestAppService } from '../helpers/appService.js';
 import { appCertAgent, readAppCredentials } from '../helpers/appClient.js';
 import { runBin, type RunResult } from '../helpers/binaries.js';
@@ -36,6 +39,8 @@ let env: Record<string, string>;
 /** A stand-in AWS endpoint that takes requests and answers none, so a request can be caught in flight. */
 let hanging: http.Server;
 const held: http.ServerResponse[] = [];
+/** DynamoDB as the app service reaches it: a TCP relay to the sandbox's, on a fixed port, that can be taken down and brought back. */
+let dynamodb: { url: string; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ok = (r: RunResult) => {
@@ -57,6 +62,7 @@ before(async () => {
     held.push(res);
   });
   await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+  dynamodb = await startRelay(Number(new URL(sandbox.dynamodbEndpoint).port));
   cluster = await startCluster({ fixedPort: true });
   const caPin = /CA pin\s+(\S+)/.exec((await cluster.tctl(['status'])).stdout)![1];
   agent = await startAppService(cluster, {
@@ -64,6 +70,7 @@ before(async () => {
     env: {
       ...sandbox.endpointEnv(),
       AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${(hanging.address() as { port: number }).port}`,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
       AWS_ACCESS_KEY_ID: sandbox.baseCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: sandbox.baseCredentials.secretAccessKey,
       AWS_REGION: 'us-east-1',
@@ -82,11 +89,44 @@ before(async () => {
 after(async () => {
   for (const res of held) res.destroy();
   hanging?.close();
+  await dynamodb?.close();
   await agent?.close();
   await cluster?.close();
   await sandbox?.close();
   await alice?.cleanup();
 });
+
+/** A TCP relay on a free port to 127.0.0.1:`to`; down() closes it and every connection through it, up() listens on the same port again. */
+async function startRelay(to: number) {
+  const port = await freePort();
+  const open = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  const up = () =>
+    new Promise<void>((resolve, reject) => {
+      if (server) return resolve();
+      server = net.createServer((client) => {
+        const upstream = net.connect(to, '127.0.0.1');
+        for (const s of [client, upstream]) {
+          open.add(s);
+          s.on('close', () => open.delete(s));
+          s.on('error', () => {});
+        }
+        client.pipe(upstream).pipe(client);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+  const down = async () => {
+    const closed = new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    for (const s of open) s.destroy();
+    await closed;
+    server = undefined;
+  };
+  await up();
+  return { url: `http://127.0.0.1:${port}`, up, down, close: down };
+}
 
 /** The SDK straight to the cluster proxy with alice's app certificate, as in the outside tests. */
 async function directDynamoDb(maxAttempts: number): Promise<DynamoDBClient> {
@@ -118,13 +158,15 @@ describe('faults', () => {
       assert.equal(since.match(/WARN .*lost the tunnel/g)?.length, 1, `the loss is logged once:\n${since}`);
       assert.doesNotMatch(since, /retrying until it answers/, 'the retries say nothing more');
       const servedAfter = loggedAt(since, /is up again after/)! - loggedAt(cluster.logs(), /Web proxy service is listening/)!;
-      t.diagnostic(`app service served again ${servedAfter} ms after the restarted proxy listened`);
+      t.diagnostic(`recovery: the app service was served again ${servedAfter} ms after the restarted proxy listened`);
       assert.ok(servedAfter >= 0, `served again after the proxy came back (${servedAfter} ms)`);
       assert.deepEqual(await listedApps(), ['aws'], 'its heartbeat resumed with the tunnel');
 
+      const proxyBack = Date.now();
+      await eventually('the running tsh proxy aws to serve again', async () => (await ddb.send(new ListTablesCommand({}))).TableNames?.includes('faults'), { everyMs: 50 });
+      t.diagnostic(`recovery: a running tsh proxy aws served again ${Date.now() - proxyBack} ms after the restarted proxy was up (no new login)`);
       const tables = json(await runBin('tsh', ['aws', 'dynamodb', 'list-tables'], { env, timeoutMs: 60_000 }));
       assert.deepEqual(tables.TableNames, ['faults'], 'tsh aws works with the same login and app login');
-      await eventually('the running tsh proxy aws to serve again', async () => (await ddb.send(new ListTablesCommand({}))).TableNames?.includes('faults'));
       assert.equal(proxy.child.exitCode, null, 'tsh proxy aws kept running');
       ddb.destroy();
     } finally {
@@ -201,7 +243,7 @@ describe('faults', () => {
     await agent.start();
     await agent.ready();
     const backMs = Date.now() - restarted;
-    t.diagnostic(`app service process started and served again in ${backMs} ms`);
+    t.diagnostic(`recovery: the restarted app service process was served again ${backMs} ms after it started (no new login or token)`);
     sinceRestart = 0;
     await eventually('writes after the restart', () => sinceRestart >= 40, { timeoutMs: 30_000 });
     stop = true;
@@ -213,7 +255,7 @@ describe('faults', () => {
     assert.deepEqual(written.filter((id) => !stored.has(id)), [], 'every acknowledged write is stored');
   });
 
-  test('teleport killed during writes starts again with every acknowledged change', async () => {
+  test('teleport killed during writes starts again with every acknowledged change', async (t) => {
     const ids = adminIdentityPaths(cluster.dataDir);
     const [key, cert, ca] = await Promise.all([readFile(ids.key, 'utf8'), readFile(ids.cert, 'utf8'), readFile(ids.ca, 'utf8')]);
     const api = new ApiClient({ addr: cluster.authAddr, key, cert, ca: [ca], servername: 'localhost' });
@@ -245,12 +287,35 @@ describe('faults', () => {
     dead = true;
     await Promise.all(loops);
     api.close();
+    const restarted = Date.now();
     await cluster.start();
+    t.diagnostic(`recovery: teleport killed during writes served again ${Date.now() - restarted} ms after it was started (storage reopened, ${roles.length} roles and ${users.length} users acknowledged)`);
     const storedRoles = new Set((json(await cluster.tctl(['get', 'roles', '--format', 'json'])) as Array<{ metadata: { name: string } }>).map((r) => r.metadata.name));
     const storedUsers = new Set((json(await cluster.tctl(['users', 'ls', '-f', 'json'])) as Array<{ name: string }>).map((u) => u.name));
     assert.deepEqual(roles.filter((r) => !storedRoles.has(r)), [], `all ${roles.length} acknowledged roles are there`);
     assert.deepEqual(users.filter((u) => !storedUsers.has(u)), [], `all ${users.length} acknowledged users are there`);
     assert.equal((await cluster.tctl(['users', 'add', 'after-crash', '--roles=access'])).code, 0, 'storage takes writes again');
     await eventually('the app service to be back', async () => (await listedApps()).includes('aws'));
+  });
+
+  test('AWS (DynamoDB) gone: requests get a 503 naming it; back: served again, with nothing restarted', async (t) => {
+    const ddb = await directDynamoDb(1);
+    try {
+      await ddb.send(new ListTablesCommand({}));
+      await dynamodb.down();
+      await assert.rejects(ddb.send(new ListTablesCommand({})), (e: any) => {
+        assert.equal(e.$metadata?.httpStatusCode, 503);
+        assert.equal(e.name, 'ServiceUnavailableException');
+        assert.match(e.message, /the app service could not reach AWS at dynamodb\.us-east-1\.amazonaws\.com \(http:\/\/127\.0\.0\.1:\d+, set by AWS_ENDPOINT_URL_DYNAMODB\): ECONNREFUSED/);
+        return true;
+      });
+      await dynamodb.up();
+      const back = Date.now();
+      await eventually('DynamoDB to be served again', async () => (await ddb.send(new ListTablesCommand({}))).TableNames !== undefined, { everyMs: 50 });
+      t.diagnostic(`recovery: requests were served again ${Date.now() - back} ms after DynamoDB was back (the app service's pooled connections to it had died)`);
+    } finally {
+      ddb.destroy();
+      await dynamodb.up().catch(() => {});
+    }
   });
 });

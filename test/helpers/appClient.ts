@@ -6,6 +6,8 @@
  */
 import https from 'node:https';
 import tls from 'node:tls';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -22,6 +24,16 @@ export function appCertAgent(opts: { proxyAddr: string; key: string; cert: strin
     return undefined;
   };
   return agent;
+}
+
+/** A DynamoDB client straight to the cluster proxy with an app certificate, signing with a made-up key (the app service re-signs). */
+export function appCertDynamoDb(opts: { proxyAddr: string; key: string; cert: string; ca: string }, maxAttempts = 1): DynamoDBClient {
+  return new DynamoDBClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'ANYKEY', secretAccessKey: 'any' },
+    requestHandler: new NodeHttpHandler({ httpsAgent: appCertAgent(opts), requestTimeout: 20_000 }),
+    maxAttempts,
+  });
 }
 
 /** The app key pair and cluster CA of a file-store tsh home. */

@@ -13,6 +13,8 @@ export interface TestAppService {
   dir: string;
   configPath: string;
   logs(): string;
+  /** The process's id while it runs. */
+  pid(): number | undefined;
   /** Resolves once the log says the tunnel is up. */
   ready(): Promise<void>;
   stop(): Promise<void>;
@@ -76,6 +78,7 @@ export async function startAppService(cluster: TestCluster, opts: { env: Record<
     dir,
     configPath,
     logs: () => output,
+    pid: () => child?.pid,
     ready: () =>
       new Promise<void>((resolve, reject) => {
         if (up) return resolve();

@@ -22,6 +22,8 @@ export interface TestCluster {
   authAddr: string;
   /** Output of the teleport process so far. */
   logs(): string;
+  /** The teleport process's id while it runs. */
+  pid(): number | undefined;
   tctl(args: string[], input?: string): Promise<RunResult>;
   /** Stops the process (SIGTERM) and waits; its exit code and how long it took. */
   stop(): Promise<{ code: number | null; ms: number } | undefined>;
@@ -95,6 +97,7 @@ ${opts.extraYaml ?? ''}`,
     proxyAddr: '',
     authAddr: '',
     logs: () => output,
+    pid: () => child?.pid,
     tctl: (args, input) => runBin('tctl', ['-c', configPath, ...args], { env: cleanEnv(), input }),
     async stop() {
       if (!child || child.exitCode !== null) return undefined;

@@ -5,7 +5,7 @@
  * then nothing is forwarded.
  *
  *   request from the TLS terminator (CONNECT tunnel or endpoint URL)
- *     read     origin-form target only ("/path?query": 400 otherwise); body buffered,
+ *     read     origin-form target and one Host only (400 otherwise); body buffered,
  *              16 MiB at most (shared/http/readBody: 413)
  *     verify   SigV4: this run's fake keys, or keys an AssumeRole returned through here
  *              (body hash, signed headers, X-Amz-Date within 15 minutes)          else 403
@@ -22,7 +22,7 @@ import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requ
 import { sendAwsError } from '../../shared/http/awsError.js';
 import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST } from '../../shared/http/hopByHop.js';
 import { bodyTooLarge, MAX_BODY_BYTES, readBody } from '../../shared/http/readBody.js';
-import { originFormTarget } from '../../shared/http/requestTarget.js';
+import { requestTarget } from '../../shared/http/requestTarget.js';
 import { isLoopback } from '../../shared/net/hostPort.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
 import { quickVerify } from '../../shared/sigv4/quickVerify.js';
@@ -87,7 +87,7 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
 
   /** The request as SigV4 sees it, its body buffered (the signature covers its hash). */
   async function read(req: IncomingMessage, res: ServerResponse): Promise<SignedRequest> {
-    const { path, query } = originFormTarget(req.url);
+    const { path, query } = requestTarget(req);
     const declared = Number(req.headers['content-length'] ?? 0);
     try {
       if (declared > MAX_BODY_BYTES) throw bodyTooLarge(declared);

@@ -7,7 +7,7 @@
  *                                        |- AWS host: 200, TLS ends here (leaf from the local CA),
  *                                        |            decrypted requests go to the inner HTTP server
  *                                        |- other host: tunnelled untouched (user's HTTPS_PROXY or direct)
- *                                        `- not CONNECT: 400
+ *                                        `- not CONNECT, or not host:port: 400
  *
  * It listens on loopback only (see listenLoopback). The intercepted socket
  * is handed over as it is (the TLS terminator wraps it in place), so an
@@ -17,8 +17,11 @@ import http, { type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { shouldIntercept } from '../../shared/aws/endpoints.js';
 import { parseHostPort } from '../../shared/net/hostPort.js';
+import { writeAwsError } from '../../shared/http/awsError.js';
+import { refuseMalformedRequest } from '../../shared/http/malformedRequest.js';
 import { listenOnLoopback } from './listenLoopback.js';
 import { tunnel } from './tunnel.js';
+import { TshError } from '../../shared/errors.js';
 
 /** What the forward proxy needs. */
 export interface ForwardProxyOptions {
@@ -60,17 +63,14 @@ export async function startForwardProxy(opts: ForwardProxyOptions): Promise<Forw
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', refuseMalformedRequest);
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     let target: { host: string; port: number };
     try {
-      target = parseHostPort(req.url ?? '', 443, 'CONNECT target');
-    } catch {
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      target = connectTarget(req.url ?? '');
+    } catch (err) {
+      writeAwsError(socket, err, {});
       return;
     }
     socket.setNoDelay(true);
@@ -95,4 +95,14 @@ export async function startForwardProxy(opts: ForwardProxyOptions): Promise<Forw
         for (const s of sockets) s.destroy();
       }),
   };
+}
+
+/**
+ * The authority of a CONNECT (`host:port`, `[v6]:port`; the port may be left
+ * out for 443). Anything with a scheme, path, userinfo or space is refused
+ * rather than cut down to a host: what is tunnelled is what was asked for.
+ */
+function connectTarget(target: string): { host: string; port: number } {
+  if (/[\s/@?#]/.test(target)) throw new TshError('BAD_INPUT', `invalid CONNECT target "${target.slice(0, 80)}"`, { hint: 'a CONNECT names host:port' });
+  return parseHostPort(target, 443, 'CONNECT target');
 }

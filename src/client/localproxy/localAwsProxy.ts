@@ -27,6 +27,7 @@ import { makeFakeCredentials, type FakeCredentials } from './fakeCredentials.js'
 import { startForwardProxy } from './forwardProxy.js';
 import { planAppLogin } from './planAppLogin.js';
 import { refuseConnect } from '../../shared/http/requestTarget.js';
+import { refuseMalformedRequest } from '../../shared/http/malformedRequest.js';
 import type { TlsTerminator } from './tlsTerminator.js';
 import type { UpstreamPool } from './upstream.js';
 import { chooseRegion } from '../aws/region.js';
@@ -123,7 +124,7 @@ export async function startLocalAwsProxy(ce: ClientEnv, opts: LocalAwsProxyOptio
   loading.catch(() => {}); // reported through `ready`
 
   const inner = http.createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (req, res) => core!.handle(req, res));
-  inner.on('clientError', (_err, socket) => socket.destroy());
+  inner.on('clientError', refuseMalformedRequest);
   inner.on('connect', refuseConnect);
   const intercept = (socket: Socket, host: string): void => {
     if (core) {

@@ -2,7 +2,7 @@
  * The profile: what tsh remembers about a login, without secrets. Reading it
  * is all `tsh status` needs, so status never touches the keychain.
  */
-import { readFile, rm, readdir } from 'node:fs/promises';
+import { open, readFile, rm, readdir } from 'node:fs/promises';
 import { TshError } from '../../shared/errors.js';
 import { writePrivateFile } from './writePrivateFile.js';
 import { paths } from './paths.js';
@@ -42,25 +42,65 @@ export interface Profile {
   apps: Record<string, AppLogin>;
 }
 
-/** The active profile's name, or undefined when none. */
+/** The active profile's name, or undefined when none; CONFIG when the file names something that is no profile (a path). */
 export async function currentProfileName(home: string): Promise<string | undefined> {
+  let name: string;
   try {
-    return (await readFile(paths.currentProfile(home), 'utf8')).trim() || undefined;
+    name = (await readFile(paths.currentProfile(home), 'utf8')).trim();
   } catch {
     return undefined;
   }
+  if (name && !isPlainName(name)) {
+    throw new TshError('CONFIG', `${paths.currentProfile(home)} names "${name.slice(0, 80)}", which is not a profile name`, { hint: 'log in again with `tsh login` (or remove the file)' });
+  }
+  return name || undefined;
 }
 
-/** Reads a profile (the active one when no name is given); undefined when absent. */
+/**
+ * Reads a profile (the active one when no name is given); undefined when
+ * absent. A file that is not a profile as writeProfile writes one (cut
+ * short, edited by hand) is a CONFIG error rather than a crash further on.
+ * A profile other users could change is made 0600 again, as the key files are.
+ */
 export async function readProfile(home: string, name?: string): Promise<Profile | undefined> {
   const n = name ?? (await currentProfileName(home));
   if (!n) return undefined;
+  const file = paths.profile(home, n);
+  let profile: unknown;
   try {
-    return JSON.parse(await readFile(paths.profile(home, n), 'utf8')) as Profile;
+    const fh = await open(file, 'r');
+    try {
+      if (((await fh.stat()).mode & 0o077) !== 0) await fh.chmod(0o600);
+      profile = JSON.parse(await fh.readFile('utf8'));
+    } finally {
+      await fh.close();
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TshError('CONFIG', `the profile ${paths.profile(home, n)} is unreadable`, { hint: 'log in again with `tsh login` (or remove the file)' });
+    profile = undefined;
   }
+  if (!isProfile(profile)) throw new TshError('CONFIG', `the profile ${file} is unreadable`, { hint: 'log in again with `tsh login` (or remove the file)' });
+  return profile;
+}
+
+/** A profile or app name: one path segment, never `.` or `..` (names become file paths under TELEPORT_HOME). */
+function isPlainName(name: string): boolean {
+  return /^[^/\\\0]+$/.test(name) && name !== '.' && name !== '..';
+}
+
+/** True for a value of the shape writeProfile writes. */
+function isProfile(v: unknown): v is Profile {
+  const p = v as Profile;
+  const isMap = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+  return (
+    isMap(p) &&
+    [p.name, p.webProxyAddr, p.username, p.cluster, p.validUntil].every((x) => typeof x === 'string' && x !== '') &&
+    Array.isArray(p.roles) &&
+    Array.isArray(p.awsRoleArns) &&
+    isMap(p.traits) &&
+    isMap(p.apps) &&
+    Object.entries(p.apps).every(([key, app]) => isPlainName(key) && isMap(app) && app.name === key)
+  );
 }
 
 /** All profiles under TELEPORT_HOME. */

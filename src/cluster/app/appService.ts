@@ -39,6 +39,7 @@ import { StreamSocket } from './streamSocket.js';
 import { connectionContexts, createAwsHandler, type ConnectionContext } from './awsHandler.js';
 import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
 import { refuseConnect } from '../../shared/http/requestTarget.js';
+import { refuseMalformedRequest } from '../../shared/http/malformedRequest.js';
 import type { Duplex } from 'node:stream';
 import { AssumeRoleCache } from './assumeRole.js';
 import { AuditSpool } from './auditSpool.js';
@@ -146,6 +147,7 @@ export class AppService {
     });
     const server = http.createServer({ keepAliveTimeout: 60_000 }, dispatchConsoleRequests(consoleSignin, handler));
     server.on('connect', refuseConnect);
+    server.on('clientError', refuseMalformedRequest);
 
     const accept = (socket: Duplex, appName: string, certDer: Buffer) => {
       connectionContexts.set(socket, verifyClient(identity, apps.get(appName)!, certDer, opts.clock));

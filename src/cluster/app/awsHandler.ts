@@ -8,7 +8,7 @@
  *     access   the relayed certificate: an app cert of this cluster, unexpired, for this app;
  *              no lock in force against it; RBAC again (app_labels and aws_role_arns, allow
  *              minus deny, templates expanded)
- *     read     origin-form target only; SigV4 scope from Authorization; body, 16 MiB at most
+ *     read     origin-form target, one Host; SigV4 scope from Authorization; body, 16 MiB at most
  *     route    Host must be an AWS endpoint (or an AWS_ENDPOINT_URL* override names the
  *              destination); at connect time, its addresses must be public (awsEndpoint)
  *     sign     a key this service handed out in this app session (issuedKeys): sent as signed;
@@ -26,7 +26,7 @@ import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requ
 import { sendAwsError } from '../../shared/http/awsError.js';
 import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST } from '../../shared/http/hopByHop.js';
 import { bodyTooLarge, MAX_BODY_BYTES, readBody } from '../../shared/http/readBody.js';
-import { originFormTarget } from '../../shared/http/requestTarget.js';
+import { requestTarget } from '../../shared/http/requestTarget.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
 import { signRequest } from '../../shared/sigv4/signRequest.js';
 import type { ParsedAuthorization } from '../../shared/sigv4/types.js';
@@ -168,7 +168,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
 
   /** Target, signature scope and body; nothing else of the request is interpreted. */
   async function read(req: IncomingMessage, res: ServerResponse): Promise<ReadRequest> {
-    const { path, query } = originFormTarget(req.url);
+    const { path, query } = requestTarget(req);
     const authz = req.headers.authorization;
     if (!authz) throw new TshError('CERTIFICATE', 'the request is not signed with SigV4', { hint: 'send AWS requests through `tsh aws` or `tsh proxy aws`' });
     const scope = parseAuthorization(authz);

@@ -4,10 +4,12 @@ import { TshError } from '../../shared/errors.js';
 import { readJsonBody, sendError, sendJson } from '../../shared/http/json.js';
 import type { AuthService } from './authService.js';
 import { peerCaller } from './peerCaller.js';
+import { decodePathSegment } from '../requestUrl.js';
 
-/** Serves `POST /v1/rpc/<method>` for a caller identified by its client certificate. */
-export async function handleRpc(auth: AuthService, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+/** Serves `POST /v1/rpc/<method>` (`encodedMethod` as it stands in the path) for a caller identified by its client certificate. */
+export async function handleRpc(auth: AuthService, req: IncomingMessage, res: ServerResponse, encodedMethod: string): Promise<void> {
   try {
+    const method = decodePathSegment(encodedMethod);
     if (req.method !== 'POST') throw new TshError('BAD_INPUT', 'the cluster API takes POST requests');
     const caller = await peerCaller(auth, req.socket as TLSSocket);
     if (!caller) throw new TshError('NOT_LOGGED_IN', 'not logged in', { hint: 'log in with `tsh login --proxy=HOST:PORT --user=NAME`' });

@@ -23,6 +23,8 @@ import { formatHostPort, parseHostPort } from '../../shared/net/hostPort.js';
 import type { AuthService } from '../auth/authService.js';
 import type { TeleportConfig } from '../config/teleportConfig.js';
 import { createWebApi } from './webApi.js';
+import { malformedRequestHandler } from '../../shared/http/malformedRequest.js';
+import { writeWireError } from '../../shared/http/json.js';
 import { TunnelRegistry } from './tunnelRegistry.js';
 import { AppRelay } from './appRelay.js';
 import { listen } from '../listen.js';
@@ -52,6 +54,7 @@ export class ProxyService {
     const tunnels = new TunnelRegistry(auth, log);
     const relay = new AppRelay(auth, tunnels, log);
     const web = http.createServer({ keepAliveTimeout: 30_000 }, createWebApi({ auth, publicAddr: () => publicAddrRef.value, tunnels, log }));
+    web.on('clientError', malformedRequestHandler(writeWireError));
     const server = tls.createServer({
       key,
       cert,

@@ -17,7 +17,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TshError } from '../../shared/errors.js';
 import { VERSION } from '../../shared/version.js';
-import { readJsonBody, sendError, sendJson } from '../../shared/http/json.js';
+import { numberField, readJsonBody, sendError, sendJson, stringField } from '../../shared/http/json.js';
+import { decodePathSegment, requestUrl } from '../requestUrl.js';
 import type { AuthService } from '../auth/authService.js';
 import { login } from '../auth/login.js';
 import { completeResetToken, describeResetToken } from '../auth/users.js';
@@ -43,12 +44,12 @@ export function createWebApi(opts: WebApiOptions): (req: IncomingMessage, res: S
   const { auth } = opts;
   const webUi = createWebUi(opts);
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'https://proxy');
-    const path = url.pathname;
     res.setHeader('x-content-type-options', 'nosniff');
     void (async () => {
       try {
-        if (path.startsWith('/v1/rpc/')) return await handleRpc(auth, req, res, decodeURIComponent(path.slice('/v1/rpc/'.length)));
+        const url = requestUrl(req);
+        const path = url.pathname;
+        if (path.startsWith('/v1/rpc/')) return await handleRpc(auth, req, res, path.slice('/v1/rpc/'.length));
         if (req.method === 'GET' && path === '/v1/webapi/ping') {
           const s = auth.status();
           const ping: PingResponse = {
@@ -70,18 +71,18 @@ export function createWebApi(opts: WebApiOptions): (req: IncomingMessage, res: S
         }
         if (req.method === 'POST' && path === '/v1/webapi/login') {
           const b = await readJsonBody(req);
-          const result = await login(auth.ctx, { user: String(b.user ?? ''), password: String(b.password ?? ''), otp: b.otp_token, publicKey: String(b.public_key ?? ''), ttlMs: b.ttl_ms });
+          const result = await login(auth.ctx, { user: stringField(b, 'user'), password: stringField(b, 'password'), otp: stringField(b, 'otp_token'), publicKey: stringField(b, 'public_key'), ttlMs: numberField(b, 'ttl_ms') });
           return sendJson(res, 200, { cert: result.cert, user_ca: result.userCa, host_ca: result.hostCa, cluster_name: result.clusterName, identity: result.identity });
         }
         const tokenMatch = /^\/v1\/webapi\/users\/password\/token\/([^/]+)$/.exec(path);
-        if (req.method === 'GET' && tokenMatch) return sendJson(res, 200, await describeResetToken(auth.ctx, decodeURIComponent(tokenMatch[1])));
+        if (req.method === 'GET' && tokenMatch) return sendJson(res, 200, await describeResetToken(auth.ctx, decodePathSegment(tokenMatch[1])));
         if (req.method === 'PUT' && path === '/v1/webapi/users/password/token') {
           const b = await readJsonBody(req);
-          return sendJson(res, 200, await completeResetToken(auth.ctx, { token: String(b.token ?? ''), password: String(b.password ?? ''), secondFactorToken: b.second_factor_token }));
+          return sendJson(res, 200, await completeResetToken(auth.ctx, { token: stringField(b, 'token'), password: stringField(b, 'password'), secondFactorToken: stringField(b, 'second_factor_token') || undefined }));
         }
         if (req.method === 'POST' && path === '/v1/webapi/join') {
           const b = await readJsonBody(req);
-          return sendJson(res, 200, await auth.join({ token: String(b.token ?? ''), publicKey: String(b.public_key ?? ''), hostname: String(b.hostname ?? '') }));
+          return sendJson(res, 200, await auth.join({ token: stringField(b, 'token'), publicKey: stringField(b, 'public_key'), hostname: stringField(b, 'hostname') }));
         }
         if (path === '/web' || path.startsWith('/web/')) return await webUi(req, res, url);
         if (req.method === 'GET' && path === '/') {

@@ -87,10 +87,14 @@ export function shouldIntercept(host: string): boolean {
   return isAwsHost(h) && !h.startsWith('ssmmessages.');
 }
 
-/** Host without port: "a.b:443" -> "a.b", "[::1]:8" -> "::1". */
+/**
+ * Host without port: "a.b:443" -> "a.b", "[::1]:8" -> "::1". Only digits
+ * are a port: "a.b:443@c.d" is returned whole (and is no AWS host), never
+ * cut down to "a.b".
+ */
 export function stripPort(hostHeader: string): string {
   const m = /^\[([^\]]+)\](?::\d+)?$/.exec(hostHeader);
   if (m) return m[1];
-  const i = hostHeader.lastIndexOf(':');
-  return i > 0 && hostHeader.indexOf(':') === i ? hostHeader.slice(0, i) : hostHeader;
+  const p = /^([^:]+):\d+$/.exec(hostHeader);
+  return p ? p[1] : hostHeader;
 }

@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { TshError, toWireError } from '../errors.js';
 
-/** Reads a JSON request body of at most `limit` bytes; BAD_INPUT when it is not JSON, TOO_LARGE past the limit. */
+/** Reads a JSON object from a request body of at most `limit` bytes; BAD_INPUT when it is not one, TOO_LARGE past the limit. */
 export async function readJsonBody(req: IncomingMessage, limit = 1 << 20): Promise<any> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -11,11 +12,30 @@ export async function readJsonBody(req: IncomingMessage, limit = 1 << 20): Promi
     chunks.push(chunk as Buffer);
   }
   if (size === 0) return {};
+  let body: unknown;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     throw new TshError('BAD_INPUT', 'request body is not valid JSON');
   }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new TshError('BAD_INPUT', 'the request body must be a JSON object');
+  return body;
+}
+
+/** A string field of a JSON body ('' when absent); BAD_INPUT naming it when it is anything else. */
+export function stringField(body: Record<string, unknown>, name: string): string {
+  const v = body[name];
+  if (v === undefined || v === null) return '';
+  if (typeof v !== 'string') throw new TshError('BAD_INPUT', `"${name}" must be a string`);
+  return v;
+}
+
+/** A number field of a JSON body (undefined when absent); BAD_INPUT naming it when it is anything else. */
+export function numberField(body: Record<string, unknown>, name: string): number | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new TshError('BAD_INPUT', `"${name}" must be a number`);
+  return v;
 }
 
 /** Sends a JSON response. */
@@ -23,6 +43,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   const data = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), 'cache-control': 'no-store' });
   res.end(data);
+}
+
+/** The same error written straight to a socket (for requests Node's parser refused), closing it after. */
+export function writeWireError(socket: Duplex, err: unknown, status?: number): void {
+  const wire = toWireError(err);
+  const data = JSON.stringify(wire.body);
+  const code = status ?? wire.status;
+  socket.end(`HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(data)}\r\nconnection: close\r\n\r\n${data}`);
 }
 
 /** Sends an error in the cluster API's shape (see shared/errors). */

@@ -20,13 +20,27 @@ export interface RequestTarget {
  * an absolute-form target (`http://127.0.0.1:8080/`, `https://169.254.169.254/`)
  * forwarded as a path would name another host to the next server, and the
  * authority (`host:443`) and asterisk (`*`) forms belong to CONNECT and
- * OPTIONS of proxies, not to AWS APIs.
+ * OPTIONS of proxies, not to AWS APIs. A fragment (`#...`) is never part of
+ * a request target.
  */
 export function originFormTarget(url: string | undefined): RequestTarget {
   const target = url ?? '';
-  if (target.charCodeAt(0) !== 0x2f /* '/' */) throw notOriginForm(target);
+  if (target.charCodeAt(0) !== 0x2f /* '/' */ || target.includes('#')) throw notOriginForm(target);
   const q = target.indexOf('?');
   return q < 0 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
+}
+
+/**
+ * The target of a request as {@link originFormTarget} reads it, from a
+ * request with exactly one Host header (RFC 9112 3.2: a second one is a
+ * 400, since hops could disagree on which of them names the destination).
+ */
+export function requestTarget(req: IncomingMessage): RequestTarget {
+  let hosts = 0;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') hosts++;
+  if (hosts > 1) throw new TshError('BAD_INPUT', 'the request has more than one Host header', { hint: 'send one Host header, naming the AWS endpoint' });
+  return originFormTarget(req.url);
 }
 
 /**

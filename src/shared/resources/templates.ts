@@ -40,7 +40,9 @@ export function expandTemplate(value: string, traits: Record<string, string[]>):
   for (const m of value.matchAll(templatePattern)) {
     const ref = refs.shift()!;
     const literal = value.slice(last, m.index);
-    const values = traits[ref.name] ?? [];
+    // Own traits only: {{internal.constructor}} must not find Object.prototype's.
+    const own = Object.hasOwn(traits, ref.name) ? traits[ref.name] : undefined;
+    const values = Array.isArray(own) ? own : [];
     if (values.length === 0) return [];
     results = results.flatMap((prefix) => values.map((v) => prefix + literal + v));
     last = (m.index ?? 0) + m[0].length;

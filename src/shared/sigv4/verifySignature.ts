@@ -10,6 +10,8 @@ import type { AwsCredentials, SignedRequest, VerifyResult } from './types.js';
 const DEFAULT_MAX_SKEW_MS = 15 * 60_000;
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const PAYLOAD_HEADER = 'x-amz-content-sha256';
+/** A query-string (presigned) SigV4 signature. */
+const PRESIGNED = /(?:^|&)X-Amz-(?:Signature|Credential|Algorithm)=/i;
 
 /**
  * Decides whether a request carries a valid SigV4 header signature by the
@@ -40,7 +42,11 @@ export async function verifySignature(
 }
 
 async function check(req: SignedRequest, creds: AwsCredentials, opts: { now?: Date; maxSkewMs?: number }): Promise<VerifyResult> {
-  const auth = parseAuthorization(readHeader(req.headers, 'authorization'));
+  const authorization = readHeader(req.headers, 'authorization');
+  if (authorization === undefined && PRESIGNED.test(req.query)) {
+    return fail('presigned URLs (a signature in the query string) are not accepted here; send the request signed in its Authorization header, as AWS SDKs do unless asked to presign');
+  }
+  const auth = parseAuthorization(authorization);
   if (!safeEqual(auth.accessKeyId, creds.accessKeyId)) return fail(`the access key id ${auth.accessKeyId} is not the expected one`);
 
   const amzDate = readHeader(req.headers, 'x-amz-date');

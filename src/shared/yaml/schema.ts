@@ -74,7 +74,11 @@ export function validate(value: unknown, schema: Schema, origin: Origin, path: A
       if (value === null || value === undefined) return {};
       if (typeof value !== 'object' || Array.isArray(value)) return fail(`${field} must be a mapping`);
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = validate(v, schema.of, origin, [...path, k]);
+      for (const [k, v] of Object.entries(value)) {
+        // Assigning it would replace the object's prototype rather than add a key.
+        if (k === '__proto__') fail(`"__proto__" cannot be a key${path.length ? ` in "${path.join('.')}"` : ''}`, undefined, [...path, k]);
+        out[k] = validate(v, schema.of, origin, [...path, k]);
+      }
       return out;
     }
     case 'map': {
@@ -83,11 +87,12 @@ export function validate(value: unknown, schema: Schema, origin: Origin, path: A
       const out: Record<string, unknown> = {};
       const known = Object.keys(schema.fields);
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        const sub = schema.fields[k];
+        // Own fields only: "constructor" or "toString" must not find Object.prototype's.
+        const sub = Object.hasOwn(schema.fields, k) ? schema.fields[k] : undefined;
         if (!sub) {
           const near = closest(k, known);
           const where = path.length ? ` in "${path.join('.')}"` : '';
-          fail(`unknown key "${k}"${where}`, near ? `did you mean "${near}"?` : `known keys here: ${known.join(', ')}`, [...path, k]);
+          return fail(`unknown key "${k}"${where}`, near ? `did you mean "${near}"?` : `known keys here: ${known.join(', ')}`, [...path, k]);
         }
         out[k] = validate(v, sub, origin, [...path, k]);
       }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
 import { checkedLookup, isForbiddenAddress, resolveAwsTarget, type ResolveAll } from '../../../src/cluster/app/awsEndpoint.js';
-import { isAwsConsoleUri, isAwsHost, shouldIntercept } from '../../../src/shared/aws/endpoints.js';
+import { isAwsConsoleUri, isAwsHost, shouldIntercept, stripPort } from '../../../src/shared/aws/endpoints.js';
 
 test('AWS endpoint hosts are recognised, and nothing else is', () => {
   for (const h of ['dynamodb.us-east-1.amazonaws.com', 'sts.amazonaws.com', '123456789012.ddb.us-east-1.amazonaws.com', 'dynamodb.cn-north-1.amazonaws.com.cn', 'dynamodb.us-east-1.api.aws', 's3.dualstack.eu-west-1.amazonaws.com', 'my-bucket.s3.us-west-2.amazonaws.com']) {
@@ -13,6 +13,15 @@ test('AWS endpoint hosts are recognised, and nothing else is', () => {
   }
   assert.equal(shouldIntercept('ssmmessages.us-east-1.amazonaws.com'), false, 'SSM sessions are tunnelled');
   assert.equal(shouldIntercept('DynamoDB.us-east-1.amazonaws.com'), true);
+});
+
+test('a Host loses only a numeric port, so a port that hides another host leaves no AWS name behind', () => {
+  assert.equal(stripPort('dynamodb.us-east-1.amazonaws.com:443'), 'dynamodb.us-east-1.amazonaws.com');
+  assert.equal(stripPort('[::1]:8080'), '::1');
+  for (const h of ['dynamodb.us-east-1.amazonaws.com:443@169.254.169.254', 'dynamodb.us-east-1.amazonaws.com:', 'dynamodb.us-east-1.amazonaws.com:http']) {
+    assert.equal(stripPort(h), h);
+    assert.throws(() => resolveAwsTarget(h, 'dynamodb', {}), /is not an AWS endpoint/);
+  }
 });
 
 test('AWS console URIs make AWS apps, GovCloud and China included', () => {
