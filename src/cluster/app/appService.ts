@@ -103,12 +103,12 @@ export class AppService {
       const key = names.join(',');
       const hit = roleCache.get(key);
       if (hit && Date.now() - hit.at < ROLE_CACHE_MS) return hit.roles;
-      const roles = api.rpc<Role[]>('roles.byName', { names });
+      const roles = api.rpc('roles.byName', { names });
       roleCache.set(key, { at: Date.now(), roles });
       roles.catch(() => roleCache.delete(key));
       return roles;
     };
-    const audit = await AuditSpool.open(join(config.dataDir, 'spool'), (events) => api.rpc('audit.emit', { events }), log, opts.clock);
+    const audit = await AuditSpool.open(join(config.dataDir, 'spool'), async (events) => void (await api.rpc('audit.emit', { events })), log, opts.clock);
     // One checker per connection's identity, rebuilt whenever rolesFor fetched the roles anew.
     const checkers = new WeakMap<Identity, { roles: Promise<Role[]>; checker: Promise<AccessChecker> }>();
     const checkerFor = (id: Identity): Promise<AccessChecker> => {

@@ -79,6 +79,14 @@ export const keys = {
   locks: '/locks/',
   /** The login lockout's counter (see loginAttempts): a hash of the name, so any string a client sends makes a key of the same small size. */
   loginAttempts: (user: string) => `/loginattempts/${createHash('sha256').update(user).digest('hex')}`,
+  /** Proxy heartbeats (see proxies.ts), one per auth+proxy instance. */
+  proxy: (id: string) => `/proxies/${id}`,
+  proxies: '/proxies/',
+  /** Which proxies an app service has a tunnel to: one record per tunnel, written by the proxy holding it. */
+  tunnel: (hostId: string, proxyId: string) => `/tunnels/${hostId}/${proxyId}`,
+  tunnelsOf: (hostId: string) => `/tunnels/${hostId}/`,
+  /** Keys app services handed out through relayed AssumeRole answers, per app session (see issuedKeyStore). */
+  issuedKey: (sessionId: string, accessKeyId: string) => `/issuedkeys/${sessionId}/${accessKeyId}`,
   /** Web sessions and pending console launches, under a hash of the id the browser holds. */
   webSession: (idHash: string) => `/websessions/${idHash}`,
   webLaunch: (idHash: string) => `/weblaunches/${idHash}`,

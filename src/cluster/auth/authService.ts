@@ -21,7 +21,8 @@ import { builtinRoles } from './builtinRoles.js';
 import { clusterStatus, ensureCertAuthorities, issueCertificate } from './certAuthorities.js';
 import { AuthSignals, keys, loadRoles, type AuthContext, type Caller, type StoredUser } from './authContext.js';
 import { LockWatcher, lockError } from './locks.js';
-import { rpcMethods } from './rpcMethods.js';
+import { isApiMethod, rpcMethods } from './rpcMethods.js';
+import type { ApiMethod, ApiParams, ApiResult, Untrusted } from '../../shared/api/clusterApi.js';
 import { validateToken } from './tokens.js';
 import { checkPublicKey } from './login.js';
 
@@ -102,14 +103,18 @@ export class AuthService {
     return { identity, checker: new AccessChecker(await loadRoles(this.ctx, identity.roles), identity.traits), isAdmin: false };
   }
 
-  /** Runs one cluster API method for a caller. */
-  async call(method: string, caller: Caller, params: Record<string, unknown>): Promise<unknown> {
-    const fn = Object.prototype.hasOwnProperty.call(rpcMethods, method) ? rpcMethods[method] : undefined;
-    if (!fn) throw new TshError('NOT_FOUND', `unknown API method "${method}"`, { hint: 'the client and the cluster may be of different versions' });
+  /**
+   * Runs one cluster API method for a caller: what `POST /v1/rpc/<method>`
+   * and the in-process callers (the web UI, an app service in this process)
+   * both come to. A name off the wire that is not in the contract is NOT_FOUND.
+   */
+  async call<M extends ApiMethod>(method: M, caller: Caller, params: Untrusted<ApiParams<M>>): Promise<ApiResult<M>> {
+    if (!isApiMethod(method)) throw new TshError('NOT_FOUND', `unknown API method "${method}"`, { hint: 'the client and the cluster may be of different versions' });
     if (caller.identity.kind === 'app') {
       throw new TshError('ACCESS_DENIED', 'app certificates cannot call the cluster API', { hint: 'use the login certificate' });
     }
-    return fn(this.ctx, caller, params ?? {});
+    const params_ = typeof params === 'object' && params !== null && !Array.isArray(params) ? params : {};
+    return (rpcMethods[method] as (ctx: AuthContext, c: Caller, p: Untrusted<ApiParams<M>>) => Promise<ApiResult<M>>)(this.ctx, caller, params_);
   }
 
   /** An app service joins with a token and gets a host certificate plus the cluster's CAs. */

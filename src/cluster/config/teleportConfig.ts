@@ -16,18 +16,11 @@ import { validate, type Schema } from '../../shared/yaml/schema.js';
 import { parseHostPort } from '../../shared/net/hostPort.js';
 import { isAwsConsoleUri } from '../../shared/aws/endpoints.js';
 import type { StorageConfig } from '../storage/openBackend.js';
+import type { AppSpec } from '../../shared/api/types.js';
 import { logFormats, parseSeverity, type LogConfig } from '../logger.js';
 
-/** One app served by an app service. */
-export interface AppConfig {
-  name: string;
-  uri: string;
-  description?: string;
-  labels: Record<string, string>;
-  publicAddr?: string;
-  /** ExternalId passed to STS AssumeRole for this app's roles. */
-  awsExternalId?: string;
-}
+/** One app served by an app service (what it announces: the same shape). */
+export type AppConfig = AppSpec;
 
 /** A config before defaults: what a file or a caller said. */
 export interface TeleportConfigInput {
