@@ -1,12 +1,13 @@
 /**
  * The app service (agent): joins the cluster once, then serves its apps
- * through a reverse tunnel to the proxy.
+ * through reverse tunnels, one to every proxy of the cluster (agentPool).
  *
  *   first start:  token --POST /v1/webapi/join--> proxy --> host certificate
  *                 (the proxy verified by teleport.ca_pin, trusted roots, or --insecure)
  *   every start:  identity from <data_dir>/host/identity.json (0600): no new token needed
- *                 tunnel  --TLS tsh-tunnel-v1--> proxy      (outbound only; locks come back down it)
- *                 roles, heartbeats and audit events --cluster API (clusterApi)--> auth
+ *                 tunnels --TLS tsh-tunnel-v1--> each proxy (outbound only, through proxy_server;
+ *                                                           locks and role changes come back down them)
+ *                 roles, heartbeats, audit events and issued keys --cluster API (clusterApi)--> auth
  *                 audit events spooled in <data_dir>/spool/ before each request is sent (auditSpool)
  */
 import http from 'node:http';
@@ -34,7 +35,9 @@ import { findLock, lockError } from '../auth/locks.js';
 import type { Lock } from '../../shared/resources/types.js';
 import { lockTarget } from '../../shared/resources/lockTarget.js';
 import type { Logger } from '../logger.js';
-import { TunnelAgent } from './tunnelAgent.js';
+import { AgentPool } from './agentPool.js';
+import { IssuedKeys } from './issuedKeys.js';
+import { keys as backendKeys } from '../auth/authContext.js';
 import { StreamSocket } from './streamSocket.js';
 import { connectionContexts, createAwsHandler, type ConnectionContext } from './awsHandler.js';
 import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
@@ -44,7 +47,7 @@ import { AssumeRoleCache } from './assumeRole.js';
 import { AuditSpool } from './auditSpool.js';
 import type { ResolveAll } from './awsEndpoint.js';
 import { createConsoleHandler, dispatchConsoleRequests } from './consoleSignin.js';
-import { watchAuditBacklog, watchTunnel } from '../diag/metrics.js';
+import { watchAuditBacklog, watchTunnels } from '../diag/metrics.js';
 
 /** The agent's stored identity. */
 interface HostIdentity {
@@ -59,6 +62,7 @@ interface HostIdentity {
 }
 
 const HEARTBEAT_MS = 30_000;
+/** Roles are kept this long at most; a change is told sooner (down the tunnels, or by the feed in the auth's process). */
 const ROLE_CACHE_MS = 5_000;
 
 /** A running app service (see the module comment); a teleport process whose config enables app_service makes one with AppService.start. */
@@ -68,7 +72,7 @@ export class AppService {
 
   private constructor(
     readonly hostId: string,
-    private readonly tunnel: TunnelAgent | undefined,
+    private readonly tunnel: AgentPool | undefined,
     private readonly api: ClusterApi,
     private readonly audit: AuditSpool,
     private readonly server: http.Server,
@@ -108,6 +112,14 @@ export class AppService {
       roles.catch(() => roleCache.delete(key));
       return roles;
     };
+    /** Roles changed (undefined: any may have): their cached copies go. */
+    const rolesChanged = (names: string[] | undefined) => {
+      for (const key of [...roleCache.keys()]) if (!names || key.split(',').some((n) => names.includes(n))) roleCache.delete(key);
+    };
+    const stopWatchingRoles = opts.localAuth?.ctx.backend.watch([backendKeys.roles], {
+      changes: (changes) => rolesChanged(changes.map((c) => c.key.slice(backendKeys.roles.length))),
+      reset: () => rolesChanged(undefined),
+    });
     const audit = await AuditSpool.open(join(config.dataDir, 'spool'), async (events) => void (await api.rpc('audit.emit', { events })), log, opts.clock);
     // One checker per connection's identity, rebuilt whenever rolesFor fetched the roles anew.
     const checkers = new WeakMap<Identity, { roles: Promise<Role[]>; checker: Promise<AccessChecker> }>();
@@ -126,7 +138,16 @@ export class AppService {
       return lock && lockError(lock);
     };
     const credentials = new AssumeRoleCache(opts.clock);
+    const issuedKeys = new IssuedKeys(
+      opts.clock,
+      {
+        record: async (key) => void (await api.rpc('issuedKeys.record', { key })),
+        find: async (accessKeyId, sessionId) => (await api.rpc('issuedKeys.find', { accessKeyId, sessionId })).key,
+      },
+      (err) => log.warn('APP', `could not share an AssumeRole answer's keys with the cluster (only this app service honours them): ${(err as Error).message}`),
+    );
     const handler = createAwsHandler({
+      issuedKeys,
       checkerFor,
       lockedOut,
       credentials,
@@ -159,12 +180,12 @@ export class AppService {
         log.warn('APP', `heartbeat failed: ${(err as Error).message}`);
       }
     };
-    let tunnel: TunnelAgent | undefined;
+    let tunnel: AgentPool | undefined;
     if (opts.localProxy) {
       for (const name of apps.keys()) opts.localProxy.addLocal([name], (socket, certDer) => accept(socket, name, certDer));
       log.info('APP', `app service in the proxy's process is up, serving ${[...apps.keys()].join(', ')}`);
     } else {
-      tunnel = new TunnelAgent({
+      tunnel = new AgentPool({
       host: proxy.host,
       port: proxy.port,
       key: identity.key,
@@ -174,8 +195,13 @@ export class AppService {
       hostId: identity.hostId,
       apps: [...apps.keys()],
       log,
-      // The proxy drops an agent from the listing when its tunnel closes: announce the apps again at once when it is back.
-      onUp: beat,
+      // The proxies drop an agent from the listing when its last tunnel closes: announce the apps again at once when it is back.
+      // Role changes made while no tunnel was up were not told: forget the roles held.
+      async onUp() {
+        rolesChanged(undefined);
+        await beat();
+      },
+      onRoles: rolesChanged,
       onLocks(locks) {
         const said = (l: Lock[]) => l.map(lockTarget).join(', ');
         if (said(locks) !== said(pushedLocks)) log.info('APP', locks.length ? `locks in force here: ${said(locks)}` : 'no locks in force here');
@@ -189,7 +215,8 @@ export class AppService {
       tunnel.start();
     }
     const svc = new AppService(identity.hostId, tunnel, api, audit, server);
-    svc.unwatch.push(watchAuditBacklog(() => audit.backlog), watchTunnel(() => svc.readiness() === undefined));
+    svc.unwatch.push(watchAuditBacklog(() => audit.backlog), watchTunnels(() => (tunnel ? tunnel.count : 1)));
+    if (stopWatchingRoles) svc.unwatch.push(stopWatchingRoles);
     // An agent whose tunnel is down is not announced: nobody could reach its apps.
     if (!tunnel) await beat();
     svc.heartbeat = setInterval(() => void (tunnel && !tunnel.up ? undefined : beat()), opts.heartbeatMs ?? HEARTBEAT_MS);
@@ -206,7 +233,7 @@ export class AppService {
     return this.audit.flush();
   }
 
-  /** Why this service cannot serve now (for /readyz), or undefined when it can: its tunnel to the proxy must be up. */
+  /** Why this service cannot serve now (for /readyz), or undefined when it can: a tunnel to at least one proxy must be up. */
   readiness(): string | undefined {
     if (!this.tunnel || this.tunnel.up) return undefined;
     return `app service: the tunnel to the proxy at ${this.tunnel.target} is down`;

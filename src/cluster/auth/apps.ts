@@ -203,7 +203,7 @@ export async function endUserAppSessions(ctx: AuthContext, user: string): Promis
 
 async function endAppSessions(ctx: AuthContext, sessions: AppSession[]): Promise<void> {
   if (sessions.length === 0) return;
+  // Every proxy hears of the deletes through the change feed and closes the sessions' connections.
   await ctx.backend.batch(sessions.map((s) => ({ op: 'delete' as const, key: keys.appSession(s.id) })));
-  for (const s of sessions) ctx.signals.appSessionEnded(s.id);
   await ctx.audit.emitMany(sessions.map((s) => ({ event: 'app.session.end', fields: { user: s.user, app_name: s.app, aws_role_arn: s.awsRoleArn, sid: s.id } })));
 }

@@ -20,26 +20,6 @@ export interface AuthContext {
   proxyPublicAddr: () => string;
   /** The locks in force, in memory, and who is told when they change. */
   locks: LockWatcher;
-  /** Changes the services in this process act on at once. */
-  signals: AuthSignals;
-}
-
-/**
- * In-process notices of changes the proxy acts on at once rather than on its
- * next look at the backend: an ended app session closes its connections.
- */
-export class AuthSignals {
-  private readonly sessionEnd = new Set<(id: string) => void>();
-
-  /** Subscribes to app session ends. */
-  onAppSessionEnd(listener: (id: string) => void): () => void {
-    this.sessionEnd.add(listener);
-    return () => this.sessionEnd.delete(listener);
-  }
-
-  appSessionEnded(id: string): void {
-    for (const l of this.sessionEnd) l(id);
-  }
 }
 
 /** A user as stored: the resource plus its credentials and login state. */
