@@ -69,8 +69,9 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
     const proc: TeleportProcess = { config, close };
     const info: ProcessInfo = { pid: process.pid };
     let started = false;
+    const ready = async () => (started ? readiness(proc) : 'teleport is starting');
     if (config.diagAddr) {
-      const diag = await startDiagServer(config.diagAddr, { log, readiness: async () => (started ? readiness(proc) : 'teleport is starting') });
+      const diag = await startDiagServer(config.diagAddr, { log, readiness: ready });
       closers.push(() => diag.close());
       info.diag_addr = diag.addr;
     }
@@ -95,7 +96,7 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
       info.cluster = config.auth.clusterName;
       info.auth_addr = authServer.addr;
       if (config.proxy.enabled) {
-        const proxy = await ProxyService.start(config, auth, log, publicAddrRef, await hostUuid(config.dataDir));
+        const proxy = await ProxyService.start(config, auth, log, publicAddrRef, { hostId: await hostUuid(config.dataDir), readiness: ready });
         closers.push(() => proxy.close());
         proc.proxy = proxy;
         proc.proxyAddr = proxy.publicAddr;

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import type { ServerHttp2Stream, IncomingHttpHeaders } from 'node:http2';
-import { TshError } from '../../shared/errors.js';
+import { TshError, isCode } from '../../shared/errors.js';
 import { VERSION } from '../../shared/version.js';
 import { ApiClient, transportError } from '../../shared/http/apiClient.js';
 import { inProcessApi, remoteApi, type ClusterApi } from './clusterApi.js';
@@ -64,6 +64,8 @@ interface HostIdentity {
 const HEARTBEAT_MS = 30_000;
 /** Roles are kept this long at most; a change is told sooner (down the tunnels, or by the feed in the auth's process). */
 const ROLE_CACHE_MS = 5_000;
+/** How long roles held are used while the cluster answers that its database is unavailable. */
+const ROLES_KEPT_WHILE_UNAVAILABLE_MS = 60_000;
 
 /** A running app service (see the module comment); a teleport process whose config enables app_service makes one with AppService.start. */
 export class AppService {
@@ -102,14 +104,23 @@ export class AppService {
     const api: ClusterApi = opts.localAuth ? inProcessApi(opts.localAuth, identity.cert) : remoteApi(new ApiClient({ addr: opts.proxyServer, key: identity.key, cert: identity.cert, ca, insecure }));
     const apps = new Map(config.app.apps.map((a) => [a.name, a]));
 
-    const roleCache = new Map<string, { at: number; roles: Promise<Role[]> }>();
+    /** Roles by the names a certificate carries: `at` when last asked for, `fetchedAt` when the cluster last answered. */
+    const roleCache = new Map<string, { at: number; fetchedAt: number; roles: Promise<Role[]> }>();
     const rolesFor = (names: string[]): Promise<Role[]> => {
       const key = names.join(',');
       const hit = roleCache.get(key);
-      if (hit && Date.now() - hit.at < ROLE_CACHE_MS) return hit.roles;
-      const roles = api.rpc('roles.byName', { names });
-      roleCache.set(key, { at: Date.now(), roles });
-      roles.catch(() => roleCache.delete(key));
+      const now = Date.now();
+      if (hit && now - hit.at < ROLE_CACHE_MS) return hit.roles;
+      let fetchedAt = now;
+      // While the cluster's database is away nobody can change roles: the copy held (not told stale) still holds, for a while.
+      const roles = api.rpc('roles.byName', { names }).catch((err) => {
+        if (!hit || !isCode(err, 'UNAVAILABLE') || now - hit.fetchedAt > ROLES_KEPT_WHILE_UNAVAILABLE_MS) throw err;
+        fetchedAt = hit.fetchedAt;
+        return hit.roles;
+      });
+      const entry = { at: now, get fetchedAt() { return fetchedAt; }, roles };
+      roleCache.set(key, entry);
+      roles.catch(() => roleCache.get(key) === entry && roleCache.delete(key));
       return roles;
     };
     /** Roles changed (undefined: any may have): their cached copies go. */
@@ -168,8 +179,8 @@ export class AppService {
     const server = http.createServer({ keepAliveTimeout: 60_000 }, dispatchConsoleRequests(consoleSignin, handler));
     server.on('connect', refuseConnect);
 
-    const accept = (socket: Duplex, appName: string, certDer: Buffer) => {
-      connectionContexts.set(socket, verifyClient(identity, apps.get(appName)!, certDer, opts.clock));
+    const accept = (socket: Duplex, appName: string, certDer: Buffer, proxyId?: string) => {
+      connectionContexts.set(socket, { ...verifyClient(identity, apps.get(appName)!, certDer, opts.clock), proxyId });
       server.emit('connection', socket);
     };
     const beat = async () => {
@@ -207,9 +218,9 @@ export class AppService {
         if (said(locks) !== said(pushedLocks)) log.info('APP', locks.length ? `locks in force here: ${said(locks)}` : 'no locks in force here');
         pushedLocks = locks;
       },
-      onAppStream(appName: string, stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
+      onAppStream(appName: string, stream: ServerHttp2Stream, headers: IncomingHttpHeaders, proxyId: string | undefined) {
         stream.respond({ ':status': 200 });
-        accept(new StreamSocket(stream), appName, Buffer.from(String(headers[CLIENT_CERT_HEADER] ?? ''), 'base64'));
+        accept(new StreamSocket(stream), appName, Buffer.from(String(headers[CLIENT_CERT_HEADER] ?? ''), 'base64'), proxyId);
       },
       });
       tunnel.start();

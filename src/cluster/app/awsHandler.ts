@@ -46,6 +46,8 @@ export interface ConnectionContext {
   app: AppConfig;
   identity?: Identity;
   refusal?: TshError;
+  /** The proxy that relayed the connection (its host id), when it came down a tunnel. */
+  proxyId?: string;
 }
 
 /** The verified context of each connection the handler serves, set by whoever accepted it. */
@@ -275,6 +277,7 @@ function eventFields(req: IncomingMessage, ctx: ConnectionContext | undefined, r
     app_uri: ctx?.app.uri,
     app_public_addr: route?.publicAddr,
     sid: route?.sessionId,
+    proxy_id: ctx?.proxyId,
     aws_role_arn: route?.awsRoleArn,
     aws_assumed_role: outgoing?.principal,
     aws_service: request?.scope.service,

@@ -29,8 +29,8 @@ export interface TunnelHandlers {
   onLocks?(locks: Lock[]): void;
   /** The roles that changed (undefined: any may have). */
   onRoles?(roles: string[] | undefined): void;
-  /** A stream for an app (path /app/<name>), with its headers. */
-  onAppStream(app: string, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void;
+  /** A stream for an app (path /app/<name>), with its headers, from the proxy with that id. */
+  onAppStream(app: string, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, proxyId: string | undefined): void;
 }
 
 /** Where the tunnel goes, with which credentials. */
@@ -164,7 +164,7 @@ export class TunnelAgent {
     const m = /^\/app\/([^/]+)$/.exec(path);
     if (m) {
       const app = decodeURIComponent(m[1]);
-      if (o.apps.includes(app)) return o.onAppStream(app, stream, headers);
+      if (o.apps.includes(app)) return o.onAppStream(app, stream, headers, this.proxyId);
     }
     stream.respond({ ':status': 404 });
     stream.end();

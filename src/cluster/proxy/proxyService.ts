@@ -58,7 +58,14 @@ export class ProxyService {
   }
 
   /** Starts listening on `proxy_service.web_listen_addr`. */
-  static async start(config: TeleportConfig, auth: AuthService, log: Logger, publicAddrRef: { value: string }, hostId: string): Promise<ProxyService> {
+  static async start(
+    config: TeleportConfig,
+    auth: AuthService,
+    log: Logger,
+    publicAddrRef: { value: string },
+    opts: { hostId: string; readiness: () => Promise<string | undefined> },
+  ): Promise<ProxyService> {
+    const { hostId } = opts;
     const listenAt = parseHostPort(config.proxy.webListenAddr, 3080, 'proxy_service.web_listen_addr');
     const { key, cert, selfSigned } = await loadServerKeyPair(config, auth, listenAt.host);
     if (selfSigned) {
@@ -67,7 +74,7 @@ export class ProxyService {
     const cas = auth.caCerts();
     const tunnels = new TunnelRegistry(auth, log, hostId);
     const relay = new AppRelay(auth, tunnels, log);
-    const web = http.createServer({ keepAliveTimeout: 30_000 }, createWebApi({ auth, publicAddr: () => publicAddrRef.value, tunnels, log }));
+    const web = http.createServer({ keepAliveTimeout: 30_000 }, createWebApi({ auth, publicAddr: () => publicAddrRef.value, tunnels, log, readiness: opts.readiness }));
     const server = tls.createServer({
       key,
       cert,

@@ -99,14 +99,20 @@ export async function openPostgresBackend(opts: PostgresOptions): Promise<Backen
     keepAliveInitialDelayMillis: 10_000,
   };
   const pool = new Pool({ ...connection, max: settings.maxConnections, idleTimeoutMillis: settings.idleTimeoutMs });
-  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  // A connection the server drops must not crash the process: the pool hears it on an idle client, but a
+  // client in use may report a cut twice (the server's FATAL, then the socket closing), and pg-pool listens
+  // once. Every client gets a listener of its own; the query that was cut fails, the next one reconnects.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     const client = await pool.connect();
+    const onError = () => {};
+    client.on('error', onError);
     try {
       await migrate(client);
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(true);
     }
   } catch (err) {
     await pool.end().catch(() => {});
@@ -285,10 +291,17 @@ class FeedListener {
   }
 }
 
-/** Runs fn inside BEGIN/COMMIT on one pooled client; any throw rolls everything back. */
+/**
+ * Runs fn inside BEGIN/COMMIT on one pooled client; any throw rolls everything
+ * back. A connection that dies while the client is out of the pool emits
+ * 'error' on the client, not the pool: without a listener that would end the
+ * process, so it is heard here and the client is not put back.
+ */
 async function transaction<R>(pool: Pool, fn: (run: Run) => Promise<R>): Promise<R> {
   const client = await pool.connect();
   let broken = false;
+  const onError = () => (broken = true);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn((text, values) => client.query(text, values));
@@ -298,6 +311,7 @@ async function transaction<R>(pool: Pool, fn: (run: Run) => Promise<R>): Promise
     await client.query('ROLLBACK').catch(() => (broken = true));
     throw err;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -548,3 +548,29 @@ describe('postgres: shared by several instances', () => {
     }
   });
 });
+
+describe('postgres: a connection cut in the middle of a transaction', () => {
+  let pg: TestPostgres;
+  before(async () => void (pg = await startPostgres()));
+  after(() => pg?.stop());
+
+  test('the batch fails UNAVAILABLE, nothing of it is written, and the process lives on', async () => {
+    const url = await pg.createDatabase('cut');
+    const b = await openPostgresBackend({ connectionString: url, pool: { ...pool, maxConnections: 2 } });
+    const admin = new (await import('pg')).default.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const ops = Array.from({ length: 3000 }, (_, i) => ({ op: 'put' as const, key: `/cut/${i}`, value: i }));
+      const batch = b.batch(ops);
+      // Cut every other connection as soon as the batch's transaction has begun.
+      await eventually('the batch under way', async () => ((await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`)).rowCount ? true : undefined), 10_000);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+      await assert.rejects(batch, (err: unknown) => isCode(err, 'UNAVAILABLE'));
+      assert.equal((await admin.query(`SELECT count(*)::int AS n FROM kv WHERE key LIKE '/cut/%'`)).rows[0].n, 0, 'all or nothing');
+      assert.equal((await eventually('calls work again', async () => b.put('/cut/after', 1), 10_000)).value, 1);
+    } finally {
+      await admin.end();
+      await b.close();
+    }
+  });
+});
