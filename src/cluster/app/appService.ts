@@ -62,8 +62,8 @@ interface HostIdentity {
 }
 
 const HEARTBEAT_MS = 30_000;
-/** Roles are kept this long at most; a change is told sooner (down the tunnels, or by the feed in the auth's process). */
-const ROLE_CACHE_MS = 5_000;
+/** Roles are kept this long at most: a change is told at once (down the tunnels, or by the feed in the auth's process), so this only bounds a copy whose change was somehow not told. */
+const ROLE_CACHE_MS = 60_000;
 /** How long roles held are used while the cluster answers that its database is unavailable. */
 const ROLES_KEPT_WHILE_UNAVAILABLE_MS = 60_000;
 
