@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import type { ServerHttp2Stream, IncomingHttpHeaders } from 'node:http2';
-import { TshError, isCode } from '../../shared/errors.js';
+import { TshError } from '../../shared/errors.js';
 import { VERSION } from '../../shared/version.js';
 import { ApiClient, transportError } from '../../shared/http/apiClient.js';
 import { inProcessApi, remoteApi, type ClusterApi } from './clusterApi.js';
@@ -37,6 +37,7 @@ import { lockTarget } from '../../shared/resources/lockTarget.js';
 import type { Logger } from '../logger.js';
 import { AgentPool } from './agentPool.js';
 import { IssuedKeys } from './issuedKeys.js';
+import { RoleCache } from './roleCache.js';
 import { keys as backendKeys } from '../auth/authContext.js';
 import { StreamSocket } from './streamSocket.js';
 import { connectionContexts, createAwsHandler, type ConnectionContext } from './awsHandler.js';
@@ -62,10 +63,6 @@ interface HostIdentity {
 }
 
 const HEARTBEAT_MS = 30_000;
-/** Roles are kept this long at most: a change is told at once (down the tunnels, or by the feed in the auth's process), so this only bounds a copy whose change was somehow not told. */
-const ROLE_CACHE_MS = 60_000;
-/** How long roles held are used while the cluster answers that its database is unavailable. */
-const ROLES_KEPT_WHILE_UNAVAILABLE_MS = 60_000;
 
 /** A running app service (see the module comment); a teleport process whose config enables app_service makes one with AppService.start. */
 export class AppService {
@@ -104,29 +101,9 @@ export class AppService {
     const api: ClusterApi = opts.localAuth ? inProcessApi(opts.localAuth, identity.cert) : remoteApi(new ApiClient({ addr: opts.proxyServer, key: identity.key, cert: identity.cert, ca, insecure }));
     const apps = new Map(config.app.apps.map((a) => [a.name, a]));
 
-    /** Roles by the names a certificate carries: `at` when last asked for, `fetchedAt` when the cluster last answered. */
-    const roleCache = new Map<string, { at: number; fetchedAt: number; roles: Promise<Role[]> }>();
-    const rolesFor = (names: string[]): Promise<Role[]> => {
-      const key = names.join(',');
-      const hit = roleCache.get(key);
-      const now = Date.now();
-      if (hit && now - hit.at < ROLE_CACHE_MS) return hit.roles;
-      let fetchedAt = now;
-      // While the cluster's database is away nobody can change roles: the copy held (not told stale) still holds, for a while.
-      const roles = api.rpc('roles.byName', { names }).catch((err) => {
-        if (!hit || !isCode(err, 'UNAVAILABLE') || now - hit.fetchedAt > ROLES_KEPT_WHILE_UNAVAILABLE_MS) throw err;
-        fetchedAt = hit.fetchedAt;
-        return hit.roles;
-      });
-      const entry = { at: now, get fetchedAt() { return fetchedAt; }, roles };
-      roleCache.set(key, entry);
-      roles.catch(() => roleCache.get(key) === entry && roleCache.delete(key));
-      return roles;
-    };
-    /** Roles changed (undefined: any may have): their cached copies go. */
-    const rolesChanged = (names: string[] | undefined) => {
-      for (const key of [...roleCache.keys()]) if (!names || key.split(',').some((n) => names.includes(n))) roleCache.delete(key);
-    };
+    const roleCache = new RoleCache((names) => api.rpc('roles.byName', { names }));
+    const rolesFor = (names: string[]) => roleCache.get(names);
+    const rolesChanged = (names: string[] | undefined) => roleCache.changed(names);
     const stopWatchingRoles = opts.localAuth?.ctx.backend.watch([backendKeys.roles], {
       changes: (changes) => rolesChanged(changes.map((c) => c.key.slice(backendKeys.roles.length))),
       reset: () => rolesChanged(undefined),
