@@ -14,7 +14,7 @@
 __tctl_node() {
   subs='' aliases='' opts='' vopts='' appopt='' apparg=-1 pass=0
   case $1 in
-    'tctl') subs='status create get rm lock locks users tokens apps audit completion version help'; opts='-c --config --proxy --insecure -d --debug --no-color --version -h --help'; vopts='-c --config --proxy' ;;
+    'tctl') subs='status create get rm lock locks users tokens proxies apps audit completion version help'; opts='-c --config --proxy --insecure -d --debug --no-color --version -h --help'; vopts='-c --config --proxy' ;;
     'tctl status') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
     'tctl create') opts='-c --config --proxy --insecure -d --debug --no-color -f --force -h --help'; vopts='-c --config --proxy' ;;
     'tctl get') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
@@ -35,6 +35,9 @@ __tctl_node() {
     'tctl tokens ls') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
     'tctl tokens rm') opts='-c --config --proxy --insecure -d --debug --no-color -h --help'; vopts='-c --config --proxy' ;;
     'tctl tokens help') opts='' ;;
+    'tctl proxies') subs='ls help'; opts='-h --help' ;;
+    'tctl proxies ls') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
+    'tctl proxies help') opts='' ;;
     'tctl apps') subs='ls help'; opts='-h --help' ;;
     'tctl apps ls') opts='-c --config --proxy --insecure -d --debug --no-color -f --format -h --help'; vopts='-c --config --proxy -f --format' ;;
     'tctl apps help') opts='' ;;
@@ -78,6 +81,9 @@ __tctl_source() {
     'tctl tokens ls|-f'|'tctl tokens ls|--format') REPLY='w text json yaml' ;;
     'tctl tokens rm|-c'|'tctl tokens rm|--config') REPLY='f' ;;
     'tctl tokens help|#0') REPLY='w add ls rm' ;;
+    'tctl proxies ls|-c'|'tctl proxies ls|--config') REPLY='f' ;;
+    'tctl proxies ls|-f'|'tctl proxies ls|--format') REPLY='w text json yaml' ;;
+    'tctl proxies help|#0') REPLY='w ls' ;;
     'tctl apps ls|-c'|'tctl apps ls|--config') REPLY='f' ;;
     'tctl apps ls|-f'|'tctl apps ls|--format') REPLY='w text json yaml' ;;
     'tctl apps help|#0') REPLY='w ls' ;;
@@ -87,7 +93,7 @@ __tctl_source() {
     'tctl completion|#0') REPLY='w bash zsh fish powershell' ;;
     'tctl version|-c'|'tctl version|--config') REPLY='f' ;;
     'tctl version|-f'|'tctl version|--format') REPLY='w text json' ;;
-    'tctl help|#0') REPLY='w status create get rm lock locks users tokens apps audit completion version' ;;
+    'tctl help|#0') REPLY='w status create get rm lock locks users tokens proxies apps audit completion version' ;;
     *) REPLY='' ;;
   esac
 }

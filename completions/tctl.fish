@@ -17,7 +17,7 @@ function __tctl_node --no-scope-shadowing
     set pass 0
     switch $argv[1]
         case 'tctl'
-            set subs status create get rm lock locks users tokens apps audit completion version help
+            set subs status create get rm lock locks users tokens proxies apps audit completion version help
             set vopts -c --config --proxy
         case 'tctl status'
             set vopts -c --config --proxy -f --format
@@ -56,6 +56,11 @@ function __tctl_node --no-scope-shadowing
         case 'tctl tokens rm'
             set vopts -c --config --proxy
         case 'tctl tokens help'
+        case 'tctl proxies'
+            set subs ls help
+        case 'tctl proxies ls'
+            set vopts -c --config --proxy -f --format
+        case 'tctl proxies help'
         case 'tctl apps'
             set subs ls help
         case 'tctl apps ls'
@@ -157,6 +162,7 @@ complete -c tctl -n "__tctl_at 'tctl' 0" -f -a lock -d 'Lock a user or a role ou
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a locks -d 'Locks in force'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a users -d 'Manage users'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a tokens -d 'Manage join tokens'
+complete -c tctl -n "__tctl_at 'tctl' 0" -f -a proxies -d 'The proxies of the cluster'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a apps -d 'Apps and the agents serving them'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a audit -d 'The audit log'
 complete -c tctl -n "__tctl_at 'tctl' 0" -f -a completion -d 'Print the shell completion script (bash, zsh, fish or powershell)'
@@ -335,6 +341,23 @@ complete -c tctl -n "__tctl_at 'tctl tokens rm'" -s h -l help -d 'display help f
 # tctl tokens help
 complete -c tctl -n "__tctl_at 'tctl tokens help' 0" -f -a 'add ls rm' -d 'command'
 
+# tctl proxies
+complete -c tctl -n "__tctl_at 'tctl proxies' 0" -f -a ls -d 'List the proxies heartbeating into the cluster (one per auth+proxy instance)'
+complete -c tctl -n "__tctl_at 'tctl proxies' 0" -f -a help -d 'display help for command'
+complete -c tctl -n "__tctl_at 'tctl proxies'" -s h -l help -d 'display help for command'
+
+# tctl proxies ls
+complete -c tctl -n "__tctl_at 'tctl proxies ls'" -s c -l config -r -F -d 'teleport.yaml of this auth host: act as the local administrator'
+complete -c tctl -n "__tctl_at 'tctl proxies ls'" -l proxy -x -d 'proxy of the tsh profile to use (env TELEPORT_PROXY)'
+complete -c tctl -n "__tctl_at 'tctl proxies ls'" -l insecure -d 'do not verify the proxy\'s certificate (test clusters only)'
+complete -c tctl -n "__tctl_at 'tctl proxies ls'" -s d -l debug -d 'stack traces on stderr'
+complete -c tctl -n "__tctl_at 'tctl proxies ls'" -l no-color -d 'no colour in output (also NO_COLOR)'
+complete -c tctl -n "__tctl_at 'tctl proxies ls'" -s f -l format -x -a 'text json yaml' -d 'output format (text, json, yaml)'
+complete -c tctl -n "__tctl_at 'tctl proxies ls'" -s h -l help -d 'display help for command'
+
+# tctl proxies help
+complete -c tctl -n "__tctl_at 'tctl proxies help' 0" -f -a 'ls' -d 'command'
+
 # tctl apps
 complete -c tctl -n "__tctl_at 'tctl apps' 0" -f -a ls -d 'List apps and their agents'
 complete -c tctl -n "__tctl_at 'tctl apps' 0" -f -a help -d 'display help for command'
@@ -386,4 +409,4 @@ complete -c tctl -n "__tctl_at 'tctl version'" -s f -l format -x -a 'text json' 
 complete -c tctl -n "__tctl_at 'tctl version'" -s h -l help -d 'display help for command'
 
 # tctl help
-complete -c tctl -n "__tctl_at 'tctl help' 0" -f -a 'status create get rm lock locks users tokens apps audit completion version' -d 'command'
+complete -c tctl -n "__tctl_at 'tctl help' 0" -f -a 'status create get rm lock locks users tokens proxies apps audit completion version' -d 'command'

@@ -8,14 +8,14 @@
 # program (pass), and every flag and subcommand with its description.
 $__tctl_nodes = @{
     'tctl' = @{
-        subs = @('status', 'create', 'get', 'rm', 'lock', 'locks', 'users', 'tokens', 'apps', 'audit', 'completion', 'version', 'help')
+        subs = @('status', 'create', 'get', 'rm', 'lock', 'locks', 'users', 'tokens', 'proxies', 'apps', 'audit', 'completion', 'version', 'help')
         aliases = @{  }
         vopts = @('-c', '--config', '--proxy')
         appopt = ''
         apparg = -1
         pass = $false
         opts = @(@('-c', 'teleport.yaml of this auth host: act as the local administrator'), @('--config', 'teleport.yaml of this auth host: act as the local administrator'), @('--proxy', 'proxy of the tsh profile to use (env TELEPORT_PROXY)'), @('--insecure', 'do not verify the proxy''s certificate (test clusters only)'), @('-d', 'stack traces on stderr'), @('--debug', 'stack traces on stderr'), @('--no-color', 'no colour in output (also NO_COLOR)'), @('--version', 'print the version'), @('-h', 'display help for command'), @('--help', 'display help for command'))
-        cmds = @(@('status', 'Show the cluster name, version and CA pin'), @('create', 'Create roles, users and locks from a YAML file (kind: role v5, kind: user v2, kind: lock v2)'), @('get', 'Show resources: roles, users, tokens, locks, role/NAME, user/NAME, lock/ID'), @('rm', 'Remove a resource: role/NAME, user/NAME, token/NAME, lock/ID'), @('lock', 'Lock a user or a role out: logins, API calls and app requests are refused at once, live app connections closed'), @('locks', 'Locks in force'), @('users', 'Manage users'), @('tokens', 'Manage join tokens'), @('apps', 'Apps and the agents serving them'), @('audit', 'The audit log'), @('completion', 'Print the shell completion script (bash, zsh, fish or powershell)'), @('version', 'Print the version'), @('help', 'display help for command'))
+        cmds = @(@('status', 'Show the cluster name, version and CA pin'), @('create', 'Create roles, users and locks from a YAML file (kind: role v5, kind: user v2, kind: lock v2)'), @('get', 'Show resources: roles, users, tokens, locks, role/NAME, user/NAME, lock/ID'), @('rm', 'Remove a resource: role/NAME, user/NAME, token/NAME, lock/ID'), @('lock', 'Lock a user or a role out: logins, API calls and app requests are refused at once, live app connections closed'), @('locks', 'Locks in force'), @('users', 'Manage users'), @('tokens', 'Manage join tokens'), @('proxies', 'The proxies of the cluster'), @('apps', 'Apps and the agents serving them'), @('audit', 'The audit log'), @('completion', 'Print the shell completion script (bash, zsh, fish or powershell)'), @('version', 'Print the version'), @('help', 'display help for command'))
     }
     'tctl status' = @{
         subs = @()
@@ -217,6 +217,36 @@ $__tctl_nodes = @{
         opts = @()
         cmds = @()
     }
+    'tctl proxies' = @{
+        subs = @('ls', 'help')
+        aliases = @{  }
+        vopts = @()
+        appopt = ''
+        apparg = -1
+        pass = $false
+        opts = @(@('-h', 'display help for command'), @('--help', 'display help for command'))
+        cmds = @(@('ls', 'List the proxies heartbeating into the cluster (one per auth+proxy instance)'), @('help', 'display help for command'))
+    }
+    'tctl proxies ls' = @{
+        subs = @()
+        aliases = @{  }
+        vopts = @('-c', '--config', '--proxy', '-f', '--format')
+        appopt = ''
+        apparg = -1
+        pass = $false
+        opts = @(@('-c', 'teleport.yaml of this auth host: act as the local administrator'), @('--config', 'teleport.yaml of this auth host: act as the local administrator'), @('--proxy', 'proxy of the tsh profile to use (env TELEPORT_PROXY)'), @('--insecure', 'do not verify the proxy''s certificate (test clusters only)'), @('-d', 'stack traces on stderr'), @('--debug', 'stack traces on stderr'), @('--no-color', 'no colour in output (also NO_COLOR)'), @('-f', 'output format (text, json, yaml)'), @('--format', 'output format (text, json, yaml)'), @('-h', 'display help for command'), @('--help', 'display help for command'))
+        cmds = @()
+    }
+    'tctl proxies help' = @{
+        subs = @()
+        aliases = @{  }
+        vopts = @()
+        appopt = ''
+        apparg = -1
+        pass = $false
+        opts = @()
+        cmds = @()
+    }
     'tctl apps' = @{
         subs = @('ls', 'help')
         aliases = @{  }
@@ -361,6 +391,11 @@ $__tctl_values = @{
     'tctl tokens rm|-c' = @('f')
     'tctl tokens rm|--config' = @('f')
     'tctl tokens help|#0' = @('w', 'add', 'ls', 'rm')
+    'tctl proxies ls|-c' = @('f')
+    'tctl proxies ls|--config' = @('f')
+    'tctl proxies ls|-f' = @('w', 'text', 'json', 'yaml')
+    'tctl proxies ls|--format' = @('w', 'text', 'json', 'yaml')
+    'tctl proxies help|#0' = @('w', 'ls')
     'tctl apps ls|-c' = @('f')
     'tctl apps ls|--config' = @('f')
     'tctl apps ls|-f' = @('w', 'text', 'json', 'yaml')
@@ -376,7 +411,7 @@ $__tctl_values = @{
     'tctl version|--config' = @('f')
     'tctl version|-f' = @('w', 'text', 'json')
     'tctl version|--format' = @('w', 'text', 'json')
-    'tctl help|#0' = @('w', 'status', 'create', 'get', 'rm', 'lock', 'locks', 'users', 'tokens', 'apps', 'audit', 'completion', 'version')
+    'tctl help|#0' = @('w', 'status', 'create', 'get', 'rm', 'lock', 'locks', 'users', 'tokens', 'proxies', 'apps', 'audit', 'completion', 'version')
 }
 
 Register-ArgumentCompleter -Native -CommandName 'tctl' -ScriptBlock {

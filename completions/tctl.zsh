@@ -36,6 +36,7 @@ _tctl() {
         'locks:Locks in force'
         'users:Manage users'
         'tokens:Manage join tokens'
+        'proxies:The proxies of the cluster'
         'apps:Apps and the agents serving them'
         'audit:The audit log'
         'completion:Print the shell completion script (bash, zsh, fish or powershell)'
@@ -55,6 +56,7 @@ _tctl() {
         (locks) _tctl__locks && ret=0 ;;
         (users) _tctl__users && ret=0 ;;
         (tokens) _tctl__tokens && ret=0 ;;
+        (proxies) _tctl__proxies && ret=0 ;;
         (apps) _tctl__apps && ret=0 ;;
         (audit) _tctl__audit && ret=0 ;;
         (completion) _tctl__completion && ret=0 ;;
@@ -485,6 +487,65 @@ _tctl__tokens__help() {
   return ret
 }
 
+# tctl proxies: The proxies of the cluster
+_tctl__proxies() {
+  local curcontext=$curcontext state state_descr line ret=1
+  local -A opt_args
+  _arguments -C -s -S : \
+    '(-h --help)-h[display help for command]' \
+    '(-h --help)--help[display help for command]' \
+    '(-): :->command' \
+    '(-)*:: :->argument' \
+    && ret=0
+  case $state in
+    (command)
+      local -a commands=(
+        'ls:List the proxies heartbeating into the cluster (one per auth+proxy instance)'
+        'help:display help for command'
+      )
+      _describe -t commands 'tctl proxies command' commands && ret=0
+      ;;
+    (argument)
+      curcontext=${curcontext%:*:*}:tctl-proxies-$words[1]:
+      case $words[1] in
+        (ls) _tctl__proxies__ls && ret=0 ;;
+        (help) _tctl__proxies__help && ret=0 ;;
+      esac
+      ;;
+  esac
+  return ret
+}
+
+# tctl proxies ls: List the proxies heartbeating into the cluster (one per auth+proxy instance)
+_tctl__proxies__ls() {
+  local curcontext=$curcontext state state_descr line ret=1
+  local -A opt_args
+  _arguments -C -s -S : \
+    '(-c --config)-c+[teleport.yaml of this auth host: act as the local administrator]:file:_files' \
+    '(-c --config)--config=[teleport.yaml of this auth host: act as the local administrator]:file:_files' \
+    '--proxy=[proxy of the tsh profile to use (env TELEPORT_PROXY)]:host\:port: ' \
+    '--insecure[do not verify the proxy'\''s certificate (test clusters only)]' \
+    '(-d --debug)-d[stack traces on stderr]' \
+    '(-d --debug)--debug[stack traces on stderr]' \
+    '--no-color[no colour in output (also NO_COLOR)]' \
+    '(-f --format)-f+[output format (text, json, yaml)]:format:(text json yaml)' \
+    '(-f --format)--format=[output format (text, json, yaml)]:format:(text json yaml)' \
+    '(-h --help)-h[display help for command]' \
+    '(-h --help)--help[display help for command]' \
+    && ret=0
+  return ret
+}
+
+# tctl proxies help: display help for command
+_tctl__proxies__help() {
+  local curcontext=$curcontext state state_descr line ret=1
+  local -A opt_args
+  _arguments -C -s -S : \
+    '::command:(ls)' \
+    && ret=0
+  return ret
+}
+
 # tctl apps: Apps and the agents serving them
 _tctl__apps() {
   local curcontext=$curcontext state state_descr line ret=1
@@ -643,7 +704,7 @@ _tctl__help() {
   local curcontext=$curcontext state state_descr line ret=1
   local -A opt_args
   _arguments -C -s -S : \
-    '::command:(status create get rm lock locks users tokens apps audit completion version)' \
+    '::command:(status create get rm lock locks users tokens proxies apps audit completion version)' \
     && ret=0
   return ret
 }

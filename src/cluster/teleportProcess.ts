@@ -2,7 +2,8 @@
  * `teleport start`: runs the services a config enables, in one process.
  *
  *   auth_service  -> backend (SQLite / PostgreSQL), CAs, cluster API on listen_addr (mTLS)
- *   proxy_service -> web port: web API, cluster API for tsh/tctl, app relay, agent tunnels
+ *   proxy_service -> web port: web API, cluster API for tsh/tctl, app relay, agent tunnels;
+ *                    heartbeats under this instance's <data_dir>/host_uuid (several may share PostgreSQL)
  *   app_service   -> joins through the proxy, opens a reverse tunnel, signs AWS requests
  *   diag_addr     -> /healthz, /readyz, /metrics (first up, so probes see "starting"; see diag/)
  *
@@ -25,6 +26,7 @@ import { ProxyService } from './proxy/proxyService.js';
 import { AppService } from './app/appService.js';
 import type { ResolveAll } from './app/awsEndpoint.js';
 import { listen } from './listen.js';
+import { hostUuid } from './hostUuid.js';
 import { createLogger, type Logger } from './logger.js';
 import { startDiagServer } from './diag/diagServer.js';
 import { readiness } from './diag/readiness.js';
@@ -68,8 +70,9 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
     const proc: TeleportProcess = { config, close };
     const info: ProcessInfo = { pid: process.pid };
     let started = false;
+    const ready = async () => (started ? readiness(proc) : 'teleport is starting');
     if (config.diagAddr) {
-      const diag = await startDiagServer(config.diagAddr, { log, readiness: async () => (started ? readiness(proc) : 'teleport is starting') });
+      const diag = await startDiagServer(config.diagAddr, { log, readiness: ready });
       closers.push(() => diag.close());
       info.diag_addr = diag.addr;
     }
@@ -78,7 +81,7 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
       throw new TshError('CONFIG', `${config.source}: proxy_service needs auth_service in the same process`, { hint: 'enable auth_service next to proxy_service; run app services on their own hosts' });
     }
     if (config.auth.enabled) {
-      const backend: Backend = await openBackend(config.storage, config.dataDir, opts.clock);
+      const backend: Backend = await openBackend(config.storage, config.dataDir, { clock: opts.clock, log });
       closers.push(() => backend.close());
       const publicAddrRef = { value: config.proxy.publicAddrs[0] ?? '' };
       const auth = await AuthService.start(config, backend, { clock: opts.clock, proxyPublicAddr: () => publicAddrRef.value });
@@ -94,7 +97,7 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
       info.cluster = config.auth.clusterName;
       info.auth_addr = authServer.addr;
       if (config.proxy.enabled) {
-        const proxy = await ProxyService.start(config, auth, log, publicAddrRef);
+        const proxy = await ProxyService.start(config, auth, log, publicAddrRef, { hostId: await hostUuid(config.dataDir), readiness: ready });
         closers.push(() => proxy.close());
         proc.proxy = proxy;
         proc.proxyAddr = proxy.publicAddr;

@@ -24,6 +24,7 @@ const sources: Record<string, () => Promise<string[]>> = {
   'tsh apps config -f json (and tsh apps login -f json)': async () => [out(await tsh(['apps', 'config', '-f', 'json'])), out(await tsh(['apps', 'login', 'aws', '-f', 'json']))],
   'tsh status -f json': async () => [out(await tsh(['status', '-f', 'json']))],
   'tctl status -f json': async () => [out(await cluster.tctl(['status', '-f', 'json']))],
+  'tctl proxies ls -f json': async () => [out(await cluster.tctl(['proxies', 'ls', '-f', 'json']))],
   'tsh version -f json (tctl and teleport alike)': async () => Promise.all((['tsh', 'tctl', 'teleport'] as const).map(async (p) => out(await runBin(p, ['version', '-f', 'json'], { env: alice.env })))),
   'tctl users ls -f json': async () => [out(await cluster.tctl(['users', 'ls', '-f', 'json']))],
   'tctl locks ls -f json': async () => {

@@ -11,12 +11,12 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** An agent for AWS SDK clients that tunnels every request to the cluster proxy. */
-export function appCertAgent(opts: { proxyAddr: string; key: string; cert: string; ca: string }): https.Agent {
+/** An agent for AWS SDK clients that tunnels every request to the cluster proxy (a new connection for each one when `keepAlive` is false). */
+export function appCertAgent(opts: { proxyAddr: string; key: string; cert: string; ca: string; keepAlive?: boolean }): https.Agent {
   const i = opts.proxyAddr.lastIndexOf(':');
   const host = opts.proxyAddr.slice(0, i);
   const port = Number(opts.proxyAddr.slice(i + 1));
-  const agent = new https.Agent({ keepAlive: true });
+  const agent = new https.Agent({ keepAlive: opts.keepAlive ?? true });
   (agent as any).createConnection = (_o: unknown, cb: (err: Error | null, s?: tls.TLSSocket) => void) => {
     const s = tls.connect({ host, port, key: opts.key, cert: opts.cert, ca: [opts.ca], ALPNProtocols: ['tsh-app-v1'], servername: 'localhost' });
     s.once('secureConnect', () => cb(null, s));

@@ -62,14 +62,14 @@ export async function caPinOf(cluster: TestCluster): Promise<string> {
 }
 
 /** Gets a join token from the cluster the way the guide does, and starts the app service with it. */
-export async function startAppService(cluster: TestCluster, opts: { env: Record<string, string>; caPin?: string; apps?: string; args?: string[] }): Promise<TestAppService> {
+export async function startAppService(cluster: TestCluster, opts: { env: Record<string, string>; caPin?: string; apps?: string; args?: string[]; proxyAddr?: string }): Promise<TestAppService> {
   const tok = await cluster.tctl(['tokens', 'add', '--type=app', '--app-name=aws', '--app-uri=https://console.aws.amazon.com/console/home', '--format', 'json']);
   if (tok.code !== 0) throw new Error(`tctl tokens add failed: ${tok.stderr}`);
   const dir = await mkdtemp(join(tmpdir(), 'tsh-agent-'));
   const tokenFile = join(dir, 'token');
   await writeFile(tokenFile, JSON.parse(tok.stdout).token + '\n', { mode: 0o600 });
   const configPath = join(dir, 'teleport.yaml');
-  await writeFile(configPath, seedAppServiceYaml({ tokenFile, proxyAddr: cluster.proxyAddr, dataDir: join(dir, 'data'), caPin: opts.caPin, apps: opts.apps }));
+  await writeFile(configPath, seedAppServiceYaml({ tokenFile, proxyAddr: opts.proxyAddr ?? cluster.proxyAddr, dataDir: join(dir, 'data'), caPin: opts.caPin, apps: opts.apps }));
   let child: ChildProcess | undefined;
   let output = '';
   let readyWaiters: Array<() => void> = [];

@@ -19,6 +19,12 @@ const DATABASE = 'tshtest';
 /** A running server: where to connect, and how to get rid of it (idempotent). */
 export interface TestPostgres {
   connectionString: string;
+  /** Makes another empty database on the same server and returns its connection string. */
+  createDatabase(name: string): Promise<string>;
+  /** Stops the server as an operator restarting it does (fast shutdown: sessions are cut, committed data kept), until startServer. */
+  stopServer(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  startServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,16 +50,28 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
     await step('initdb', run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']));
     const port = await freePort();
-    const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-    await step('pg_ctl start', run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']), join(dir, 'server.log'));
-    const admin = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${DATABASE}`);
-    } finally {
-      await admin.end();
-    }
-    return { connectionString: `postgresql://postgres@127.0.0.1:${port}/${DATABASE}`, stop };
+    const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+    const startServer = () => step('pg_ctl start', run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']), join(dir, 'server.log'));
+    await startServer();
+    const url = (db: string) => `postgresql://postgres@127.0.0.1:${port}/${db}`;
+    const createDatabase = async (name: string) => {
+      const admin = new pg.Client({ connectionString: url('postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await admin.end();
+      }
+      return url(name);
+    };
+    await createDatabase(DATABASE);
+    return {
+      connectionString: url(DATABASE),
+      createDatabase,
+      stopServer: () => step('pg_ctl stop', run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop'])),
+      startServer,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

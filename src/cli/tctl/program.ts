@@ -92,6 +92,9 @@ export function buildTctl(ctx: CliContext): Command {
   cmd(tokens, 'ls').description('List join tokens').addOption(formats(['text', 'json', 'yaml'], 'text')).action(lazy(ctx, () => import('./commands/tokensLs.js')));
   cmd(tokens, 'rm').description('Remove a join token').argument('<token>').action(lazy(ctx, () => import('./commands/tokensRm.js')));
 
+  const proxies = program.command('proxies').description('The proxies of the cluster');
+  cmd(proxies, 'ls').description('List the proxies heartbeating into the cluster (one per auth+proxy instance)').addOption(formats(['text', 'json', 'yaml'], 'text')).action(lazy(ctx, () => import('./commands/proxiesLs.js')));
+
   const apps = program.command('apps').description('Apps and the agents serving them');
   cmd(apps, 'ls').description('List apps and their agents').addOption(formats(['text', 'json', 'yaml'], 'text')).action(lazy(ctx, () => import('./commands/appsLs.js')));
 

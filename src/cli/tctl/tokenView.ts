@@ -1,12 +1,4 @@
-/** A join token as the cluster API returns it. */
-export interface TokenRecord {
-  token: string;
-  roles: string[];
-  expires: string;
-  createdAt?: string;
-  appName?: string;
-  appUri?: string;
-}
+import type { TokenRecord } from '../../shared/api/types.js';
 
 /** A join token as `tctl tokens ls` and `tctl get tokens` print it with `-f json|yaml` (snake_case, as every JSON output). */
 export function tokenView(t: TokenRecord): Record<string, unknown> {

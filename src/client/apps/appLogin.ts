@@ -6,7 +6,7 @@
  */
 import { TshError } from '../../shared/errors.js';
 import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
-import type { AppListing, AppSession } from '../../shared/api/types.js';
+import type { AppListing } from '../../shared/api/types.js';
 import { writeProfile, type AppLogin } from '../profile/profile.js';
 import { accounts, paths } from '../profile/paths.js';
 import { writeLocalCa, certExpiry } from '../localproxy/localCa.js';
@@ -34,7 +34,7 @@ export async function appLogin(ce: ClientEnv, session: ClusterSession, opts: { a
   const arn = app.aws ? chooseAwsRole(app.awsRoleArns, opts.awsRole, app.name, ce.warn) : '';
   const ttlMs = opts.ttlMinutes ? Math.round(opts.ttlMinutes * 60_000) : undefined;
   const keys = await generateKeyPair();
-  const res = await session.api.rpc<{ cert: string; session: AppSession }>('appSessions.create', { app: app.name, awsRoleArn: arn || undefined, publicKey: keys.publicKey, ttlMs });
+  const res = await session.api.rpc('appSessions.create', { app: app.name, awsRoleArn: arn || undefined, publicKey: keys.publicKey, ttlMs });
   const { profile, store } = session;
   const previous = profile.apps[app.name];
   await saveKeyPair(store, accounts.app(profile.name, profile.username, profile.cluster, app.name), { key: keys.privateKey, cert: res.cert });

@@ -12,7 +12,7 @@ export type { AppListing };
  * app and role names without a network call.
  */
 export async function listApps(ce: ClientEnv, session: ClusterSession): Promise<AppListing[]> {
-  const apps = await session.api.rpc<AppListing[]>('apps.list');
+  const apps = await session.api.rpc('apps.list');
   await writePrivateFile(
     paths.appsCache(ce.home),
     JSON.stringify({ proxy: session.profile.name, apps: apps.map((a) => ({ name: a.name, awsRoleArns: a.awsRoleArns })) }) + '\n',

@@ -1,12 +1,13 @@
 /**
  * The app service (agent): joins the cluster once, then serves its apps
- * through a reverse tunnel to the proxy.
+ * through reverse tunnels, one to every proxy of the cluster (agentPool).
  *
  *   first start:  token --POST /v1/webapi/join--> proxy --> host certificate
  *                 (the proxy verified by teleport.ca_pin, trusted roots, or --insecure)
  *   every start:  identity from <data_dir>/host/identity.json (0600): no new token needed
- *                 tunnel  --TLS tsh-tunnel-v1--> proxy      (outbound only; locks come back down it)
- *                 roles, heartbeats and audit events --cluster API (clusterApi)--> auth
+ *                 tunnels --TLS tsh-tunnel-v1--> each proxy (outbound only, through proxy_server;
+ *                                                           locks and role changes come back down them)
+ *                 roles, heartbeats, audit events and issued keys --cluster API (clusterApi)--> auth
  *                 audit events spooled in <data_dir>/spool/ before each request is sent (auditSpool)
  */
 import http from 'node:http';
@@ -34,7 +35,10 @@ import { findLock, lockError } from '../auth/locks.js';
 import type { Lock } from '../../shared/resources/types.js';
 import { lockTarget } from '../../shared/resources/lockTarget.js';
 import type { Logger } from '../logger.js';
-import { TunnelAgent } from './tunnelAgent.js';
+import { AgentPool } from './agentPool.js';
+import { IssuedKeys } from './issuedKeys.js';
+import { RoleCache } from './roleCache.js';
+import { keys as backendKeys } from '../auth/authContext.js';
 import { StreamSocket } from './streamSocket.js';
 import { connectionContexts, createAwsHandler, type ConnectionContext } from './awsHandler.js';
 import { CLIENT_CERT_HEADER } from '../../shared/api/protocol.js';
@@ -45,7 +49,7 @@ import { AssumeRoleCache } from './assumeRole.js';
 import { AuditSpool } from './auditSpool.js';
 import type { ResolveAll } from './awsEndpoint.js';
 import { createConsoleHandler, dispatchConsoleRequests } from './consoleSignin.js';
-import { watchAuditBacklog, watchTunnel } from '../diag/metrics.js';
+import { watchAuditBacklog, watchTunnels } from '../diag/metrics.js';
 
 /** The agent's stored identity. */
 interface HostIdentity {
@@ -60,7 +64,6 @@ interface HostIdentity {
 }
 
 const HEARTBEAT_MS = 30_000;
-const ROLE_CACHE_MS = 5_000;
 
 /** A running app service (see the module comment); a teleport process whose config enables app_service makes one with AppService.start. */
 export class AppService {
@@ -69,7 +72,7 @@ export class AppService {
 
   private constructor(
     readonly hostId: string,
-    private readonly tunnel: TunnelAgent | undefined,
+    private readonly tunnel: AgentPool | undefined,
     private readonly api: ClusterApi,
     private readonly audit: AuditSpool,
     private readonly server: http.Server,
@@ -99,17 +102,14 @@ export class AppService {
     const api: ClusterApi = opts.localAuth ? inProcessApi(opts.localAuth, identity.cert) : remoteApi(new ApiClient({ addr: opts.proxyServer, key: identity.key, cert: identity.cert, ca, insecure }));
     const apps = new Map(config.app.apps.map((a) => [a.name, a]));
 
-    const roleCache = new Map<string, { at: number; roles: Promise<Role[]> }>();
-    const rolesFor = (names: string[]): Promise<Role[]> => {
-      const key = names.join(',');
-      const hit = roleCache.get(key);
-      if (hit && Date.now() - hit.at < ROLE_CACHE_MS) return hit.roles;
-      const roles = api.rpc<Role[]>('roles.byName', { names });
-      roleCache.set(key, { at: Date.now(), roles });
-      roles.catch(() => roleCache.delete(key));
-      return roles;
-    };
-    const audit = await AuditSpool.open(join(config.dataDir, 'spool'), (events) => api.rpc('audit.emit', { events }), log, opts.clock);
+    const roleCache = new RoleCache((names) => api.rpc('roles.byName', { names }));
+    const rolesFor = (names: string[]) => roleCache.get(names);
+    const rolesChanged = (names: string[] | undefined) => roleCache.changed(names);
+    const stopWatchingRoles = opts.localAuth?.ctx.backend.watch([backendKeys.roles], {
+      changes: (changes) => rolesChanged(changes.map((c) => c.key.slice(backendKeys.roles.length))),
+      reset: () => rolesChanged(undefined),
+    });
+    const audit = await AuditSpool.open(join(config.dataDir, 'spool'), async (events) => void (await api.rpc('audit.emit', { events })), log, opts.clock);
     // One checker per connection's identity, rebuilt whenever rolesFor fetched the roles anew.
     const checkers = new WeakMap<Identity, { roles: Promise<Role[]>; checker: Promise<AccessChecker> }>();
     const checkerFor = (id: Identity): Promise<AccessChecker> => {
@@ -127,7 +127,16 @@ export class AppService {
       return lock && lockError(lock);
     };
     const credentials = new AssumeRoleCache(opts.clock);
+    const issuedKeys = new IssuedKeys(
+      opts.clock,
+      {
+        record: async (key) => void (await api.rpc('issuedKeys.record', { key })),
+        find: async (accessKeyId, sessionId) => (await api.rpc('issuedKeys.find', { accessKeyId, sessionId })).key,
+      },
+      (err) => log.warn('APP', `could not share an AssumeRole answer's keys with the cluster (only this app service honours them): ${(err as Error).message}`),
+    );
     const handler = createAwsHandler({
+      issuedKeys,
       checkerFor,
       lockedOut,
       credentials,
@@ -149,8 +158,8 @@ export class AppService {
     server.on('connect', refuseConnect);
     server.on('clientError', refuseMalformedRequest);
 
-    const accept = (socket: Duplex, appName: string, certDer: Buffer) => {
-      connectionContexts.set(socket, verifyClient(identity, apps.get(appName)!, certDer, opts.clock));
+    const accept = (socket: Duplex, appName: string, certDer: Buffer, proxyId?: string) => {
+      connectionContexts.set(socket, { ...verifyClient(identity, apps.get(appName)!, certDer, opts.clock), proxyId });
       server.emit('connection', socket);
     };
     const beat = async () => {
@@ -161,12 +170,12 @@ export class AppService {
         log.warn('APP', `heartbeat failed: ${(err as Error).message}`);
       }
     };
-    let tunnel: TunnelAgent | undefined;
+    let tunnel: AgentPool | undefined;
     if (opts.localProxy) {
       for (const name of apps.keys()) opts.localProxy.addLocal([name], (socket, certDer) => accept(socket, name, certDer));
       log.info('APP', `app service in the proxy's process is up, serving ${[...apps.keys()].join(', ')}`);
     } else {
-      tunnel = new TunnelAgent({
+      tunnel = new AgentPool({
       host: proxy.host,
       port: proxy.port,
       key: identity.key,
@@ -176,22 +185,28 @@ export class AppService {
       hostId: identity.hostId,
       apps: [...apps.keys()],
       log,
-      // The proxy drops an agent from the listing when its tunnel closes: announce the apps again at once when it is back.
-      onUp: beat,
+      // The proxies drop an agent from the listing when its last tunnel closes: announce the apps again at once when it is back.
+      // Role changes made while no tunnel was up were not told: forget the roles held.
+      async onUp() {
+        rolesChanged(undefined);
+        await beat();
+      },
+      onRoles: rolesChanged,
       onLocks(locks) {
         const said = (l: Lock[]) => l.map(lockTarget).join(', ');
         if (said(locks) !== said(pushedLocks)) log.info('APP', locks.length ? `locks in force here: ${said(locks)}` : 'no locks in force here');
         pushedLocks = locks;
       },
-      onAppStream(appName: string, stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
+      onAppStream(appName: string, stream: ServerHttp2Stream, headers: IncomingHttpHeaders, proxyId: string | undefined) {
         stream.respond({ ':status': 200 });
-        accept(new StreamSocket(stream), appName, Buffer.from(String(headers[CLIENT_CERT_HEADER] ?? ''), 'base64'));
+        accept(new StreamSocket(stream), appName, Buffer.from(String(headers[CLIENT_CERT_HEADER] ?? ''), 'base64'), proxyId);
       },
       });
       tunnel.start();
     }
     const svc = new AppService(identity.hostId, tunnel, api, audit, server);
-    svc.unwatch.push(watchAuditBacklog(() => audit.backlog), watchTunnel(() => svc.readiness() === undefined));
+    svc.unwatch.push(watchAuditBacklog(() => audit.backlog), watchTunnels(() => (tunnel ? tunnel.count : 1)));
+    if (stopWatchingRoles) svc.unwatch.push(stopWatchingRoles);
     // An agent whose tunnel is down is not announced: nobody could reach its apps.
     if (!tunnel) await beat();
     svc.heartbeat = setInterval(() => void (tunnel && !tunnel.up ? undefined : beat()), opts.heartbeatMs ?? HEARTBEAT_MS);
@@ -208,7 +223,7 @@ export class AppService {
     return this.audit.flush();
   }
 
-  /** Why this service cannot serve now (for /readyz), or undefined when it can: its tunnel to the proxy must be up. */
+  /** Why this service cannot serve now (for /readyz), or undefined when it can: a tunnel to at least one proxy must be up. */
   readiness(): string | undefined {
     if (!this.tunnel || this.tunnel.up) return undefined;
     return `app service: the tunnel to the proxy at ${this.tunnel.target} is down`;

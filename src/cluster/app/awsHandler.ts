@@ -11,7 +11,7 @@
  *     read     origin-form target, one Host; SigV4 scope from Authorization; body, 16 MiB at most
  *     route    Host must be an AWS endpoint (or an AWS_ENDPOINT_URL* override names the
  *              destination); at connect time, its addresses must be public (awsEndpoint)
- *     sign     a key this service handed out in this app session (issuedKeys): sent as signed;
+ *     sign     a key an app service handed out in this app session (issuedKeys): sent as signed;
  *              anything else: the client's signature dropped, re-signed with the session's role
  *              (STS AssumeRole, cached)
  *     audit    the event on disk (auditSpool) before anything is sent
@@ -46,6 +46,8 @@ export interface ConnectionContext {
   app: AppConfig;
   identity?: Identity;
   refusal?: TshError;
+  /** The proxy that relayed the connection (its host id), when it came down a tunnel. */
+  proxyId?: string;
 }
 
 /** The verified context of each connection the handler serves, set by whoever accepted it. */
@@ -67,6 +69,8 @@ export interface AwsHandlerDeps {
   env?: NodeJS.ProcessEnv;
   /** How AWS host names are resolved before each new connection (the system resolver when absent). */
   resolve?: ResolveAll;
+  /** The keys handed out through relayed AssumeRole answers (role chaining), shared by the app services of the cluster; this handler's own when absent. */
+  issuedKeys?: IssuedKeys;
 }
 
 /** The step a request is in; a refusal there is audited with its reason. */
@@ -106,7 +110,7 @@ const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 /** Builds the HTTP handler for relayed AWS requests. */
 export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const clock = deps.clock ?? (() => new Date());
-  const issued = new IssuedKeys(clock);
+  const issued = deps.issuedKeys ?? new IssuedKeys(clock);
   const lookup = checkedLookup(deps.resolve);
   return (req, res) => void serve(req, res);
 
@@ -187,7 +191,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
    * header it came with.
    */
   async function sign(caller: Caller, req: IncomingMessage, request: ReadRequest, target: AwsTarget): Promise<Outgoing> {
-    const chained = issued.find(request.scope.accessKeyId, caller.route.sessionId);
+    const chained = await issued.find(request.scope.accessKeyId, caller.route.sessionId);
     const headers: Record<string, string | string[]> = {};
     // headersDistinct keeps repeated headers apart (req.headers joins them with ", ", which breaks signatures).
     // Headers named x-tsh-* are dropped: no hop trusts them from a client.
@@ -247,9 +251,10 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       return;
     }
     readBody(upstream, MAX_ASSUME_ROLE_ANSWER).then(
-      (body) => {
+      async (body) => {
         const answer = parseAssumeRoleResponse(body, String(upstream.headers['content-encoding'] ?? ''));
-        if (answer) issued.add(caller.route.sessionId, answer, requestedRoleArn(request.query, request.body));
+        // Recorded in the cluster before the client can use the keys, so every app service of the app honours them.
+        if (answer) await issued.add(caller.route.sessionId, answer, requestedRoleArn(request.query, request.body));
         res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders, body.length));
         res.end(body);
       },
@@ -272,6 +277,7 @@ function eventFields(req: IncomingMessage, ctx: ConnectionContext | undefined, r
     app_uri: ctx?.app.uri,
     app_public_addr: route?.publicAddr,
     sid: route?.sessionId,
+    proxy_id: ctx?.proxyId,
     aws_role_arn: route?.awsRoleArn,
     aws_assumed_role: outgoing?.principal,
     aws_service: request?.scope.service,

@@ -1,38 +1,41 @@
 /**
- * The app service's end of the reverse tunnel (see proxy/tunnelRegistry).
+ * One reverse tunnel from the app service to one proxy (see
+ * proxy/tunnelRegistry for the other end): the transport under agentPool,
+ * which decides how many to keep and when to dial.
  *
- * It dials the proxy with its host certificate and ALPN tsh-tunnel-v1, then
- * runs an HTTP/2 *server* on that outbound socket: the proxy opens streams
- * to it. It pings the proxy, and on any loss reconnects with backoff
- * (100 ms doubling to {@link MAX_RETRY_MS}, jittered) for as long as the
- * process runs, so a restarted proxy or a broken link heals by itself:
+ * It dials the proxy (or the load balancer in front of the proxies) with the
+ * host certificate and ALPN tsh-tunnel-v1, then runs an HTTP/2 *server* on
+ * that outbound socket: the proxy opens the streams.
  *
- *   tunnel up ... lost (WARN, once) -> dial, dial, ... (at most ~1 s apart)
- *     -> proxy back: TLS, /hello, /registered -> onUp (heartbeat) -> "up again after N s" (INFO)
- *
- * The retry timer is what keeps an app service's process alive while its
- * proxy is away: nothing else is running then.
+ *   TLS up -> proxy: GET /hello (x-tsh-proxy-id) -> accept(id)? 200 {hostId, apps} : 409 and close
+ *          -> proxy: POST /locks, /proxies -> POST /registered -> onRegistered(id)
+ *          -> proxy: POST /app/<name> per client connection, /locks, /proxies, /roles on changes
+ *   socket closed (either end, a ping unanswered) -> onClosed, once
  */
 import tls from 'node:tls';
 import http2 from 'node:http2';
 import type { Logger } from '../logger.js';
 import { keepTunnelAlive } from '../tunnelKeepAlive.js';
-import { ALPN, TUNNEL_PATH, TUNNEL_WINDOW } from '../../shared/api/protocol.js';
+import { ALPN, PROXY_ID_HEADER, TUNNEL_PATH, TUNNEL_WINDOW } from '../../shared/api/protocol.js';
 import type { Lock } from '../../shared/resources/types.js';
-import { metrics } from '../diag/metrics.js';
 
 const HANDSHAKE_TIMEOUT_MS = 5_000;
-const FIRST_RETRY_MS = 100;
-/**
- * The longest wait between two dials. A proxy that comes back is dialled
- * within this (plus a handshake), which keeps the promise that an app
- * service is served again within 2 s of its proxy's return.
- */
-export const MAX_RETRY_MS = 1_000;
+/** Documents the proxy sends down the tunnel are small; anything bigger is refused. */
+const MAX_DOCUMENT_BYTES = 4 << 20;
 
-/** Where the tunnel goes, with which credentials, and what the app service does with each stream the proxy opens. */
-export interface TunnelAgentOptions {
-  /** The proxy's host and port. */
+/** What the app service does with what comes down a tunnel (the same for every tunnel). */
+export interface TunnelHandlers {
+  /** The locks in force, as the proxy sends them (on registration and on every change). */
+  onLocks?(locks: Lock[]): void;
+  /** The roles that changed (undefined: any may have). */
+  onRoles?(roles: string[] | undefined): void;
+  /** A stream for an app (path /app/<name>), with its headers, from the proxy with that id. */
+  onAppStream(app: string, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, proxyId: string | undefined): void;
+}
+
+/** Where the tunnel goes, with which credentials. */
+export interface TunnelAgentOptions extends TunnelHandlers {
+  /** The proxy's (or load balancer's) host and port. */
   host: string;
   port: number;
   /** The app service's host key and certificate (PEM), which the proxy checks. */
@@ -48,40 +51,37 @@ export interface TunnelAgentOptions {
   /** App names this agent serves; streams for any other app get 404. */
   apps: string[];
   log: Logger;
-  /** Runs each time the proxy registers the tunnel, before it is reported up (the app service heartbeats here). */
-  onUp?(): Promise<void>;
-  /** The locks in force, as the proxy sends them (on registration and on every change). */
-  onLocks?(locks: Lock[]): void;
-  /** A stream for an app (path /app/<name>), with its headers. */
-  onAppStream(app: string, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void;
 }
 
-/** The app service's one tunnel to the proxy (see the module comment); `start` dials, `close` stops reconnecting. */
+/** What a pool learns from one tunnel. */
+export interface TunnelEvents {
+  /** At the proxy's hello: keep this tunnel? (No when one to that proxy exists already.) */
+  accept(proxyId: string): boolean;
+  /** The proxy routes to this tunnel from now on. */
+  onRegistered(proxyId: string): void;
+  /** The live proxies' ids, as the proxy sends them. */
+  onProxies(ids: string[]): void;
+  /** The tunnel is gone (or never came up); `why` when it failed. Called once. */
+  onClosed(why: string | undefined): void;
+}
+
+/** One tunnel (see the module comment): `connect` dials once, `close` ends it. */
 export class TunnelAgent {
   private session?: http2.ServerHttp2Session;
   private socket?: tls.TLSSocket;
-  private closed = false;
-  private delay = FIRST_RETRY_MS;
-  private retry?: NodeJS.Timeout;
-  private connectedOnce = false;
-  private registered = false;
-  /** Since when the proxy has been unreachable, and how often it was dialled since (said in the "up again" line). */
-  private outage?: { since: number; attempts: number };
   private lastError?: string;
-  /** Resolves once the first tunnel is up. */
-  readonly ready: Promise<void>;
-  private resolveReady!: () => void;
+  private closed = false;
+  /** The proxy's id, once its hello named it. */
+  proxyId?: string;
+  /** The proxy sent its hello to a proxy this pool already reaches, and was told so. */
+  duplicate = false;
 
-  constructor(private readonly opts: TunnelAgentOptions) {
-    this.ready = new Promise((r) => (this.resolveReady = r));
-  }
+  constructor(
+    private readonly opts: TunnelAgentOptions,
+    private readonly events: TunnelEvents,
+  ) {}
 
-  start(): void {
-    this.connect();
-  }
-
-  private connect(): void {
-    if (this.closed) return;
+  connect(): void {
     const o = this.opts;
     const socket = tls.connect({
       host: o.host,
@@ -99,18 +99,24 @@ export class TunnelAgent {
       this.lastError = (err as NodeJS.ErrnoException).code ?? err.message;
       if (!this.closed) o.log.debug('APP', `tunnel to ${o.host}:${o.port}: ${err.message}`);
     });
-    socket.on('close', () => this.lost());
+    socket.on('close', () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.events.onClosed(this.lastError);
+    });
     socket.once('secureConnect', () => {
       socket.setTimeout(0);
       socket.setNoDelay(true);
       if (socket.alpnProtocol !== ALPN.tunnel) {
         o.log.error('APP', `${o.host}:${o.port} is not a tsh-aws proxy (no tunnel protocol)`);
+        this.lastError = 'not a tsh-aws proxy';
         socket.destroy();
         return;
       }
       const session = http2.performServerHandshake(socket, { settings: { initialWindowSize: TUNNEL_WINDOW } });
       this.session = session;
       session.on('error', () => {});
+      session.on('close', () => socket.destroy());
       session.on('remoteSettings', () => {
         try {
           session.setLocalWindowSize(TUNNEL_WINDOW);
@@ -123,105 +129,74 @@ export class TunnelAgent {
     });
   }
 
-  /** The proxy's address, for messages. */
-  get target(): string {
-    return `${this.opts.host}:${this.opts.port}`;
-  }
-
-  /** True while the proxy routes to this tunnel (registered and not lost since). */
-  get up(): boolean {
-    return this.registered;
-  }
-
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     stream.on('error', () => {});
     const path = String(headers[':path'] ?? '');
-    if (path === TUNNEL_PATH.hello) {
-      stream.respond({ ':status': 200, 'content-type': 'application/json' });
-      stream.end(JSON.stringify({ hostId: this.opts.hostId, apps: this.opts.apps }));
-      return;
-    }
-    if (path === TUNNEL_PATH.locks) {
-      this.readLocks(stream);
-      return;
-    }
-    if (path === TUNNEL_PATH.registered) {
-      // The proxy routes to us from now on: only now is the tunnel "up" for users.
-      stream.respond({ ':status': 204 });
-      stream.end();
-      void this.registeredNow();
-      return;
+    const o = this.opts;
+    switch (path) {
+      case TUNNEL_PATH.hello: {
+        // A proxy that names no id (an older one) is told apart by the address it was reached at.
+        const id = String(headers[PROXY_ID_HEADER] ?? `${o.host}:${o.port}`);
+        this.proxyId = id;
+        if (!this.events.accept(id)) {
+          this.duplicate = true;
+          stream.respond({ ':status': 409 });
+          stream.end();
+          return;
+        }
+        stream.respond({ ':status': 200, 'content-type': 'application/json' });
+        stream.end(JSON.stringify({ hostId: o.hostId, apps: o.apps }));
+        return;
+      }
+      case TUNNEL_PATH.locks:
+        return this.readDocument<{ locks: Lock[] }>(stream, (d) => Array.isArray(d.locks), (d) => o.onLocks?.(d.locks));
+      case TUNNEL_PATH.proxies:
+        return this.readDocument<{ proxies: string[] }>(stream, (d) => Array.isArray(d.proxies), (d) => this.events.onProxies(d.proxies.map(String)));
+      case TUNNEL_PATH.roles:
+        return this.readDocument<{ roles?: string[] }>(stream, (d) => d.roles === undefined || Array.isArray(d.roles), (d) => o.onRoles?.(d.roles?.map(String)));
+      case TUNNEL_PATH.registered:
+        // The proxy routes to us from now on: only now is the tunnel "up" for users.
+        stream.respond({ ':status': 204 });
+        stream.end();
+        this.events.onRegistered(this.proxyId ?? `${o.host}:${o.port}`);
+        return;
     }
     const m = /^\/app\/([^/]+)$/.exec(path);
     if (m) {
       const app = decodeURIComponent(m[1]);
-      if (this.opts.apps.includes(app)) {
-        this.opts.onAppStream(app, stream, headers);
-        return;
-      }
+      if (o.apps.includes(app)) return o.onAppStream(app, stream, headers, this.proxyId);
     }
     stream.respond({ ':status': 404 });
     stream.end();
   }
 
-  private readLocks(stream: http2.ServerHttp2Stream): void {
+  /** Reads one JSON document the proxy sends, checks its shape and hands it on; 400 for a bad one. */
+  private readDocument<T>(stream: http2.ServerHttp2Stream, valid: (doc: T) => boolean, use: (doc: T) => void): void {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_DOCUMENT_BYTES) stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      else chunks.push(c);
+    });
     stream.on('end', () => {
-      let locks: Lock[];
+      let doc: T;
       try {
-        locks = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { locks: Lock[] }).locks;
-        if (!Array.isArray(locks)) throw new Error('no list of locks');
+        doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+        if (!doc || !valid(doc)) throw new Error('not the expected document');
       } catch (err) {
-        this.opts.log.warn('APP', `the proxy sent unreadable locks: ${(err as Error).message}`);
+        this.opts.log.warn('APP', `the proxy sent an unreadable document: ${(err as Error).message}`);
         stream.respond({ ':status': 400 });
         return void stream.end();
       }
-      this.opts.onLocks?.(locks);
+      use(doc);
       stream.respond({ ':status': 204 });
       stream.end();
     });
   }
 
-  private async registeredNow(): Promise<void> {
-    const o = this.opts;
-    this.registered = true;
-    this.delay = FIRST_RETRY_MS;
-    await o.onUp?.();
-    if (!this.connectedOnce || !this.outage) o.log.info('APP', `tunnel to the proxy at ${this.target} is up, serving ${o.apps.join(', ')}`);
-    else {
-      o.log.info('APP', `tunnel to the proxy at ${this.target} is up again after ${((Date.now() - this.outage.since) / 1000).toFixed(1)} s (${this.outage.attempts} attempts)`);
-      metrics.tunnelReconnect();
-    }
-    this.connectedOnce = true;
-    this.outage = undefined;
-    this.resolveReady();
-  }
-
-  /** The socket closed: say so once per outage, and dial again after a jittered wait. */
-  private lost(): void {
-    if (this.closed || this.retry) return;
-    const o = this.opts;
-    const wasUp = this.registered;
-    this.registered = false;
-    if (!this.outage) {
-      this.outage = { since: Date.now(), attempts: 0 };
-      const why = this.lastError ?? 'connection closed';
-      o.log.warn('APP', wasUp ? `lost the tunnel to the proxy at ${this.target} (${why}); reconnecting until it is back` : `cannot reach the proxy at ${this.target} (${why}); retrying until it answers`);
-    }
-    this.lastError = undefined;
-    const wait = this.delay * (0.5 + Math.random() * 0.5);
-    this.delay = Math.min(this.delay * 2, MAX_RETRY_MS);
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      this.outage!.attempts++;
-      this.connect();
-    }, wait);
-  }
-
   close(): void {
     this.closed = true;
-    if (this.retry) clearTimeout(this.retry);
     this.session?.destroy();
     this.socket?.destroy();
   }

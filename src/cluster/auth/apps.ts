@@ -15,21 +15,12 @@ import { isAwsConsoleUri } from '../../shared/aws/endpoints.js';
 import { keys, type AuthContext, type Caller } from './authContext.js';
 import { issueCertificate } from './certAuthorities.js';
 import { checkPublicKey } from './login.js';
-import type { AppConfig } from '../config/teleportConfig.js';
-import type { AppListing, AppServerListing, AppSession } from '../../shared/api/types.js';
+import type { AppListing, AppServerListing, AppServerSpec, AppSession, AppSpec } from '../../shared/api/types.js';
 
-export type { AppListing, AppSession };
-
-/** An app as an app service announces it: the app_service.apps entry of its config. */
-export type AppSpec = AppConfig;
+export type { AppListing, AppSession, AppSpec };
 
 /** A heartbeat record: one app served by one agent. */
-export interface AppServer {
-  hostId: string;
-  hostname: string;
-  version: string;
-  app: AppSpec;
-}
+export type AppServer = AppServerSpec;
 
 /** Heartbeats are valid this long; agents beat three times per period. */
 export const APP_SERVER_TTL_MS = 90_000;
@@ -212,7 +203,7 @@ export async function endUserAppSessions(ctx: AuthContext, user: string): Promis
 
 async function endAppSessions(ctx: AuthContext, sessions: AppSession[]): Promise<void> {
   if (sessions.length === 0) return;
+  // Every proxy hears of the deletes through the change feed and closes the sessions' connections.
   await ctx.backend.batch(sessions.map((s) => ({ op: 'delete' as const, key: keys.appSession(s.id) })));
-  for (const s of sessions) ctx.signals.appSessionEnded(s.id);
   await ctx.audit.emitMany(sessions.map((s) => ({ event: 'app.session.end', fields: { user: s.user, app_name: s.app, aws_role_arn: s.awsRoleArn, sid: s.id } })));
 }

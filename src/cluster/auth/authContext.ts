@@ -20,26 +20,6 @@ export interface AuthContext {
   proxyPublicAddr: () => string;
   /** The locks in force, in memory, and who is told when they change. */
   locks: LockWatcher;
-  /** Changes the services in this process act on at once. */
-  signals: AuthSignals;
-}
-
-/**
- * In-process notices of changes the proxy acts on at once rather than on its
- * next look at the backend: an ended app session closes its connections.
- */
-export class AuthSignals {
-  private readonly sessionEnd = new Set<(id: string) => void>();
-
-  /** Subscribes to app session ends. */
-  onAppSessionEnd(listener: (id: string) => void): () => void {
-    this.sessionEnd.add(listener);
-    return () => this.sessionEnd.delete(listener);
-  }
-
-  appSessionEnded(id: string): void {
-    for (const l of this.sessionEnd) l(id);
-  }
 }
 
 /** A user as stored: the resource plus its credentials and login state. */
@@ -79,6 +59,14 @@ export const keys = {
   locks: '/locks/',
   /** The login lockout's counter (see loginAttempts): a hash of the name, so any string a client sends makes a key of the same small size. */
   loginAttempts: (user: string) => `/loginattempts/${createHash('sha256').update(user).digest('hex')}`,
+  /** Proxy heartbeats (see proxies.ts), one per auth+proxy instance. */
+  proxy: (id: string) => `/proxies/${id}`,
+  proxies: '/proxies/',
+  /** Which proxies an app service has a tunnel to: one record per tunnel, written by the proxy holding it. */
+  tunnel: (hostId: string, proxyId: string) => `/tunnels/${hostId}/${proxyId}`,
+  tunnelsOf: (hostId: string) => `/tunnels/${hostId}/`,
+  /** Keys app services handed out through relayed AssumeRole answers, per app session (see issuedKeyStore). */
+  issuedKey: (sessionId: string, accessKeyId: string) => `/issuedkeys/${sessionId}/${accessKeyId}`,
   /** Web sessions and pending console launches, under a hash of the id the browser holds. */
   webSession: (idHash: string) => `/websessions/${idHash}`,
   webLaunch: (idHash: string) => `/weblaunches/${idHash}`,

@@ -9,7 +9,7 @@
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { TshError } from '../../shared/errors.js';
+import { TshError, isCode } from '../../shared/errors.js';
 import { generateKeyPair } from '../../shared/pki/generateKeyPair.js';
 import { isSignedBy, readCertificate } from '../../shared/pki/readCertificate.js';
 import { identityOf, expectedIssuer, type Identity } from '../../shared/identity/identity.js';
@@ -19,9 +19,10 @@ import { AccessChecker } from './accessChecker.js';
 import { AuditLog } from './auditLog.js';
 import { builtinRoles } from './builtinRoles.js';
 import { clusterStatus, ensureCertAuthorities, issueCertificate } from './certAuthorities.js';
-import { AuthSignals, keys, loadRoles, type AuthContext, type Caller, type StoredUser } from './authContext.js';
+import { keys, loadRoles, type AuthContext, type Caller, type StoredUser } from './authContext.js';
 import { LockWatcher, lockError } from './locks.js';
-import { rpcMethods } from './rpcMethods.js';
+import { isApiMethod, rpcMethods } from './rpcMethods.js';
+import type { ApiMethod, ApiParams, ApiResult, Untrusted } from '../../shared/api/clusterApi.js';
 import { validateToken } from './tokens.js';
 import { checkPublicKey } from './login.js';
 
@@ -37,6 +38,9 @@ const ADMIN_CERT_TTL_MS = 365 * 86_400_000;
 /** The running auth service (see the module comment); a teleport process whose config enables auth_service makes one with AuthService.start. */
 export class AuthService {
   private sweeper?: NodeJS.Timeout;
+  private unwatch?: () => void;
+  /** Moves whenever a user, role or lock changes: callers worked out before then are worked out again. */
+  callerGeneration = 0;
 
   private constructor(
     readonly ctx: AuthContext,
@@ -47,21 +51,19 @@ export class AuthService {
   static async start(config: TeleportConfig, backend: Backend, opts: { clock?: () => Date; proxyPublicAddr: () => string }): Promise<AuthService> {
     const clock = opts.clock ?? (() => new Date());
     const clusterName = config.auth.clusterName;
-    const storedName = await backend.get<string>('/cluster/name');
-    if (storedName && storedName.value !== clusterName) {
-      throw new TshError('CONFIG', `the data in ${config.dataDir} belongs to cluster "${storedName.value}", but the config names "${clusterName}"`, {
-        hint: `set auth_service.cluster_name to "${storedName.value}", or use another data_dir`,
-      });
-    }
-    if (!storedName) await backend.put('/cluster/name', clusterName);
-    const cas = await ensureCertAuthorities(backend, clusterName, clock());
+    const where = config.storage.type === 'postgres' ? 'the PostgreSQL database' : config.dataDir;
+    const cas = await ensureCertAuthorities(backend, clusterName, clock(), where);
     for (const role of builtinRoles) {
-      if (!(await backend.get(keys.role(role.metadata.name)))) await backend.put(keys.role(role.metadata.name), role);
+      await backend.create(keys.role(role.metadata.name), role).catch((err) => {
+        if (!isCode(err, 'ALREADY_EXISTS')) throw err;
+      });
     }
     const audit = new AuditLog(backend, config.dataDir, clock);
     const locks = await LockWatcher.start(backend, clock);
-    const ctx: AuthContext = { backend, clock, clusterName, secondFactor: config.auth.secondFactor, cas, audit, proxyPublicAddr: opts.proxyPublicAddr, locks, signals: new AuthSignals() };
+    const ctx: AuthContext = { backend, clock, clusterName, secondFactor: config.auth.secondFactor, cas, audit, proxyPublicAddr: opts.proxyPublicAddr, locks };
     const svc = new AuthService(ctx, config);
+    // A caller is worked out once per connection (peerCaller); a change to users, roles or locks anywhere makes every one stale.
+    svc.unwatch = backend.watch([keys.users, keys.roles, keys.locks], { changes: () => svc.callerGeneration++, reset: () => svc.callerGeneration++ });
     await svc.writeAdminIdentity();
     svc.sweeper = setInterval(() => void backend.sweepExpired().catch(() => {}), 60_000);
     svc.sweeper.unref();
@@ -102,14 +104,18 @@ export class AuthService {
     return { identity, checker: new AccessChecker(await loadRoles(this.ctx, identity.roles), identity.traits), isAdmin: false };
   }
 
-  /** Runs one cluster API method for a caller. */
-  async call(method: string, caller: Caller, params: Record<string, unknown>): Promise<unknown> {
-    const fn = Object.prototype.hasOwnProperty.call(rpcMethods, method) ? rpcMethods[method] : undefined;
-    if (!fn) throw new TshError('NOT_FOUND', `unknown API method "${method}"`, { hint: 'the client and the cluster may be of different versions' });
+  /**
+   * Runs one cluster API method for a caller: what `POST /v1/rpc/<method>`
+   * and the in-process callers (the web UI, an app service in this process)
+   * both come to. A name off the wire that is not in the contract is NOT_FOUND.
+   */
+  async call<M extends ApiMethod>(method: M, caller: Caller, params: Untrusted<ApiParams<M>>): Promise<ApiResult<M>> {
+    if (!isApiMethod(method)) throw new TshError('NOT_FOUND', `unknown API method "${method}"`, { hint: 'the client and the cluster may be of different versions' });
     if (caller.identity.kind === 'app') {
       throw new TshError('ACCESS_DENIED', 'app certificates cannot call the cluster API', { hint: 'use the login certificate' });
     }
-    return fn(this.ctx, caller, params ?? {});
+    const params_ = typeof params === 'object' && params !== null && !Array.isArray(params) ? params : {};
+    return (rpcMethods[method] as (ctx: AuthContext, c: Caller, p: Untrusted<ApiParams<M>>) => Promise<ApiResult<M>>)(this.ctx, caller, params_);
   }
 
   /** An app service joins with a token and gets a host certificate plus the cluster's CAs. */
@@ -153,6 +159,7 @@ export class AuthService {
 
   async close(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    this.unwatch?.();
     this.ctx.locks.close();
   }
 

@@ -3,8 +3,8 @@
  * `--role=NAME`) stops the target at once, everywhere, until the lock
  * expires or `tctl rm lock/ID` lifts it.
  *
- *   tctl lock ──> locks.create ──> backend /locks/<id> ──> LockWatcher (each auth+proxy process;
- *                                                        it also re-reads the backend every 500 ms)
+ *   tctl lock ──> locks.create ──> backend /locks/<id> ──> LockWatcher (each auth+proxy process:
+ *                                                        at once here, through the change feed elsewhere)
  *        LockWatcher.onChange ──> proxy: live app connections of the target are ended
  *                             └─> tunnel registry: the set is pushed to every app service
  *   checked on: login · every cluster API call · every app connection at the proxy
@@ -20,9 +20,8 @@ import { NAME_PATTERN, type Lock } from '../../shared/resources/types.js';
 import { lockTarget } from '../../shared/resources/lockTarget.js';
 import type { Backend, BatchOp } from '../storage/backend.js';
 import { keys, type AuthContext } from './authContext.js';
+import { Reloader } from '../storage/reloader.js';
 
-/** How often each process re-reads the locks, for locks made through another auth instance. */
-export const LOCK_REFRESH_MS = 500;
 const MAX_MESSAGE = 1_000;
 
 /** Who a lock can stop: a user name and the roles a certificate (or a user) carries. */
@@ -97,7 +96,7 @@ export function lockWrite(lock: Lock): BatchOp {
   return { op: 'put', key: keys.lock(lock.metadata.name), value: lock, expires: lock.spec.expires ? new Date(lock.spec.expires) : undefined };
 }
 
-/** After locks were written: audits them and puts them in force in this process at once (others see them within LOCK_REFRESH_MS). */
+/** After locks were written: audits them and puts them in force in this process at once (others hear through the change feed). */
 export async function locksWritten(ctx: AuthContext, locks: Lock[]): Promise<void> {
   await ctx.audit.emitMany(locks.map((l) => ({ event: 'lock.created', fields: { user: l.spec.created_by, name: l.metadata.name, target: lockTarget(l), message: l.spec.message, expires: l.spec.expires } })));
   await ctx.locks.refresh();
@@ -126,21 +125,20 @@ export async function readLocks(backend: Backend): Promise<Lock[]> {
 
 /**
  * The locks of this process, kept in memory so that every check is a look-up
- * and not a query, and told to whoever acts on a change (see the module comment).
+ * and not a query, read again when the change feed says they changed, and
+ * told to whoever acts on a change (see the module comment).
  */
 export class LockWatcher {
   private locks: Lock[] = [];
   private fingerprint = '';
   private readonly listeners = new Set<(locks: Lock[]) => void>();
-  private readonly timer: NodeJS.Timeout;
-  private reading: Promise<void> = Promise.resolve();
+  private readonly reloader: Reloader;
 
   private constructor(
     private readonly backend: Backend,
     private readonly clock: () => Date,
   ) {
-    this.timer = setInterval(() => void this.refresh().catch(() => {}), LOCK_REFRESH_MS);
-    this.timer.unref();
+    this.reloader = new Reloader(backend, [keys.locks], () => this.load());
   }
 
   static async start(backend: Backend, clock: () => Date): Promise<LockWatcher> {
@@ -166,15 +164,9 @@ export class LockWatcher {
     return () => this.listeners.delete(listener);
   }
 
-  /**
-   * Re-reads the backend now (after a write here, or on the timer for writes
-   * elsewhere). Reads run one after another, so a slow read that began
-   * before a write can never replace what a read after it found.
-   */
+  /** Re-reads the backend now (after a write here; writes elsewhere come through the feed). */
   refresh(): Promise<void> {
-    const run = this.reading.then(() => this.load());
-    this.reading = run.catch(() => {});
-    return run;
+    return this.reloader.reload();
   }
 
   private async load(): Promise<void> {
@@ -187,6 +179,6 @@ export class LockWatcher {
   }
 
   close(): void {
-    clearInterval(this.timer);
+    this.reloader.close();
   }
 }

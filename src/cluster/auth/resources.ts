@@ -7,6 +7,7 @@ import { TshError } from '../../shared/errors.js';
 import { checkResources } from '../../shared/resources/checkResources.js';
 import type { Lock, Resource, Role, User } from '../../shared/resources/types.js';
 import type { BatchOp } from '../storage/backend.js';
+import type { TokenRecord } from '../../shared/api/types.js';
 import { keys, requireRule, userResource, type AuthContext, type Caller, type StoredUser } from './authContext.js';
 import { requireRolesExist } from './users.js';
 import { checkLock, deleteLock, lockWrite, locksWritten, readLocks } from './locks.js';
@@ -57,7 +58,7 @@ export async function createResources(ctx: AuthContext, caller: Caller, docs: un
 }
 
 /** Reads roles, users or tokens (all of a kind, or one by name). */
-export async function getResources(ctx: AuthContext, caller: Caller, kind: string, name?: string): Promise<unknown[]> {
+export async function getResources(ctx: AuthContext, caller: Caller, kind: string, name?: string): Promise<Array<Resource | TokenRecord>> {
   switch (kind) {
     case 'role': {
       requireRule(caller, 'role', name ? 'read' : 'list');
@@ -71,8 +72,8 @@ export async function getResources(ctx: AuthContext, caller: Caller, kind: strin
     }
     case 'token': {
       requireRule(caller, 'token', name ? 'read' : 'list');
-      if (name) return [must(await ctx.backend.get(keys.token(name)), 'token', name)];
-      return (await ctx.backend.getRange(keys.tokens)).map((i) => i.value);
+      if (name) return [must(await ctx.backend.get<TokenRecord>(keys.token(name)), 'token', name)];
+      return (await ctx.backend.getRange<TokenRecord>(keys.tokens)).map((i) => i.value);
     }
     case 'lock': {
       requireRule(caller, 'lock', name ? 'read' : 'list');

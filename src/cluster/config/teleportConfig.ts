@@ -15,19 +15,13 @@ import { readYamlDocuments } from '../../shared/yaml/readYamlDocuments.js';
 import { validate, type Schema } from '../../shared/yaml/schema.js';
 import { parseHostPort } from '../../shared/net/hostPort.js';
 import { isAwsConsoleUri } from '../../shared/aws/endpoints.js';
-import type { StorageConfig } from '../storage/openBackend.js';
+import type { PoolSettings, StorageConfig } from '../storage/openBackend.js';
+import { parseDuration } from '../../shared/duration.js';
+import type { AppSpec } from '../../shared/api/types.js';
 import { logFormats, parseSeverity, type LogConfig } from '../logger.js';
 
-/** One app served by an app service. */
-export interface AppConfig {
-  name: string;
-  uri: string;
-  description?: string;
-  labels: Record<string, string>;
-  publicAddr?: string;
-  /** ExternalId passed to STS AssumeRole for this app's roles. */
-  awsExternalId?: string;
-}
+/** One app served by an app service (what it announces: the same shape). */
+export type AppConfig = AppSpec;
 
 /** A config before defaults: what a file or a caller said. */
 export interface TeleportConfigInput {
@@ -38,7 +32,7 @@ export interface TeleportConfigInput {
   /** Proxy (or auth) address an agent joins through. */
   proxyServer?: string;
   caPins?: string[];
-  storage?: Partial<StorageConfig>;
+  storage?: Partial<Omit<StorageConfig, 'pool'>> & { pool?: Partial<PoolSettings> };
   auth?: { enabled?: boolean; clusterName?: string; listenAddr?: string; secondFactor?: 'off' | 'otp' };
   proxy?: { enabled?: boolean; webListenAddr?: string; publicAddrs?: string[]; httpsKeyPairs?: Array<{ keyFile: string; certFile: string }> };
   ssh?: { enabled?: boolean };
@@ -79,6 +73,8 @@ export const DEFAULTS = {
   authListenAddr: '0.0.0.0:3025',
   webListenAddr: '0.0.0.0:3080',
   secondFactor: 'otp' as const,
+  /** PostgreSQL's pool (teleport.storage): connections at most, and how long to wait for one, for a statement, and before closing an idle one. */
+  postgresPool: { maxConnections: 10, connectTimeoutMs: 5_000, queryTimeoutMs: 10_000, idleTimeoutMs: 30_000 },
 };
 
 const str: Schema = { type: 'string' };
@@ -98,6 +94,11 @@ const appSchema: Schema = {
     aws: { type: 'map', fields: { external_id: str } },
   },
 };
+
+/** A duration such as `5s`, `500ms` or `1m`. */
+const duration: Schema = { type: 'string', pattern: /^(\d+(\.\d+)?(ms|s|m|h))+$/, hint: 'write a duration such as 500ms, 5s or 1m30s' };
+/** A checked duration in ms, or undefined when absent. */
+const ms = (v: string | undefined, what: string) => (v === undefined ? undefined : parseDuration(v, what));
 
 const serviceEnabled: Schema = { type: 'map', fields: { enabled: bool } };
 
@@ -126,7 +127,15 @@ export const teleportYamlSchema: Schema = {
         ca_pin: { type: 'list', of: { type: 'string', pattern: /^sha256:[0-9a-f]{64}$/, hint: 'copy the "CA pin" line of `tctl status`' }, orSingle: true },
         storage: {
           type: 'map',
-          fields: { type: { type: 'enum', values: ['sqlite', 'dir', 'postgresql', 'postgres'] }, path: str, conn_string: str },
+          fields: {
+            type: { type: 'enum', values: ['sqlite', 'dir', 'postgresql', 'postgres'] },
+            path: str,
+            conn_string: str,
+            pool_max_conns: { type: 'int' },
+            conn_timeout: duration,
+            query_timeout: duration,
+            idle_timeout: duration,
+          },
         },
         diag_addr: addr,
         // severity and format are checked in parseTeleportConfig: severity in any case, format as a word or a map.
@@ -195,7 +204,19 @@ export function parseTeleportConfig(text: string, file: string): TeleportConfigI
     caPins: t.ca_pin,
     diagAddr: t.diag_addr,
     log: t.log && { output: t.log.output, severity, format: format as LogConfig['format'] | undefined },
-    storage: storageType ? { type: storageType, path: t.storage?.path, connectionString: t.storage?.conn_string } : undefined,
+    storage: storageType
+      ? {
+          type: storageType,
+          path: t.storage?.path,
+          connectionString: t.storage?.conn_string,
+          pool: {
+            maxConnections: t.storage?.pool_max_conns,
+            connectTimeoutMs: ms(t.storage?.conn_timeout, 'teleport.storage.conn_timeout'),
+            queryTimeoutMs: ms(t.storage?.query_timeout, 'teleport.storage.query_timeout'),
+            idleTimeoutMs: ms(t.storage?.idle_timeout, 'teleport.storage.idle_timeout'),
+          },
+        }
+      : undefined,
     auth: y.auth_service && {
       enabled: y.auth_service.enabled,
       clusterName: y.auth_service.cluster_name,
@@ -263,7 +284,21 @@ export function withDefaults(input: TeleportConfigInput): TeleportConfig {
   for (const a of publicAddrs) parseHostPort(a, 3080, 'proxy_service.public_addr');
   const dataDir = resolve(input.dataDir ?? DEFAULTS.dataDir);
   const firstPublicHost = publicAddrs[0] ? parseHostPort(publicAddrs[0], 3080).host : undefined;
-  const storage: StorageConfig = { type: input.storage?.type ?? 'sqlite', path: input.storage?.path, connectionString: input.storage?.connectionString };
+  const pool = input.storage?.pool ?? {};
+  const storage: StorageConfig = {
+    type: input.storage?.type ?? 'sqlite',
+    path: input.storage?.path,
+    connectionString: input.storage?.connectionString,
+    pool: {
+      maxConnections: pool.maxConnections ?? DEFAULTS.postgresPool.maxConnections,
+      connectTimeoutMs: pool.connectTimeoutMs ?? DEFAULTS.postgresPool.connectTimeoutMs,
+      queryTimeoutMs: pool.queryTimeoutMs ?? DEFAULTS.postgresPool.queryTimeoutMs,
+      idleTimeoutMs: pool.idleTimeoutMs ?? DEFAULTS.postgresPool.idleTimeoutMs,
+    },
+  };
+  for (const [name, v] of [['pool_max_conns', storage.pool.maxConnections], ['conn_timeout', storage.pool.connectTimeoutMs], ['query_timeout', storage.pool.queryTimeoutMs], ['idle_timeout', storage.pool.idleTimeoutMs]] as const) {
+    if (!(v > 0)) fail(`teleport.storage.${name} must be more than zero`);
+  }
   if (storage.type === 'postgres' && !storage.connectionString) fail('teleport.storage.type is postgresql but conn_string is missing', 'e.g. conn_string: postgresql://teleport@db.example.com:5432/teleport');
   return {
     source,

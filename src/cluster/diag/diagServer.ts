@@ -25,7 +25,7 @@ export interface DiagServer {
 }
 
 /** How long /readyz waits for a check before calling it failed (a stuck backend must not hang the probe). */
-const READY_TIMEOUT_MS = 2_000;
+export const READY_TIMEOUT_MS = 2_000;
 
 /** Starts the listener. `readiness` resolves with why the process cannot serve, or undefined when it can. */
 export async function startDiagServer(addr: string, opts: { readiness: () => Promise<string | undefined>; log: Logger }): Promise<DiagServer> {
@@ -70,7 +70,8 @@ export async function startDiagServer(addr: string, opts: { readiness: () => Pro
   };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** p, or a rejection saying it did not answer within ms. */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the readiness check did not answer within ${ms} ms`)), ms);
     p.then(resolve, reject).finally(() => clearTimeout(timer));

@@ -9,7 +9,9 @@
  *   tsh_aws_app_upstream_duration_seconds{service}       app service -> AWS, until the response headers
  *   tsh_aws_proxy_app_connections_total{result}          app connections at the cluster proxy (relayed, refused)
  *   tsh_aws_proxy_relay_setup_seconds{result}            cluster proxy: authorising and routing one connection
- *   tsh_aws_tunnel_up                                    1 while the app service's tunnel to the proxy is up
+ *   tsh_aws_proxy_relay_retries_total                    requests the proxy sent again to another app service (one died first)
+ *   tsh_aws_tunnel_up                                    1 while the app service has a tunnel to at least one proxy
+ *   tsh_aws_tunnels                                      the app service's tunnels: one per proxy it reaches
  *   tsh_aws_tunnel_reconnects_total                      tunnels the app service opened again after losing one
  *   tsh_aws_audit_backlog_events                         audit events waiting to reach the auth service
  *   tsh_aws_backend_errors_total{operation}              storage calls that failed (not refusals such as "exists")
@@ -22,11 +24,12 @@ interface Recorder {
   awsRequest(service: string, action: string, status: number, seconds: number): void;
   awsUpstream(service: string, seconds: number): void;
   proxyConnection(result: 'relayed' | 'refused', seconds: number): void;
+  relayRetry(): void;
   tunnelReconnect(): void;
   backendError(operation: string): void;
 }
 
-const idle: Recorder = { awsRequest() {}, awsUpstream() {}, proxyConnection() {}, tunnelReconnect() {}, backendError() {} };
+const idle: Recorder = { awsRequest() {}, awsUpstream() {}, proxyConnection() {}, relayRetry() {}, tunnelReconnect() {}, backendError() {} };
 let recorder: Recorder = idle;
 
 /** The recording side, for call sites. */
@@ -34,6 +37,7 @@ export const metrics: Recorder = {
   awsRequest: (service, action, status, seconds) => recorder.awsRequest(label(service), label(action), status, seconds),
   awsUpstream: (service, seconds) => recorder.awsUpstream(label(service), seconds),
   proxyConnection: (result, seconds) => recorder.proxyConnection(result, seconds),
+  relayRetry: () => recorder.relayRetry(),
   tunnelReconnect: () => recorder.tunnelReconnect(),
   backendError: (operation) => recorder.backendError(label(operation)),
 };
@@ -51,7 +55,7 @@ function label(value: string): string {
 
 /** Gauges read at scrape time: every registered source, summed. */
 const auditBacklogSources = new Set<() => number>();
-const tunnelSources = new Set<() => boolean>();
+const tunnelSources = new Set<() => number>();
 
 /** Counts `read()` (events not yet sent to the auth service) into tsh_aws_audit_backlog_events until the returned function is called. */
 export function watchAuditBacklog(read: () => number): () => void {
@@ -59,10 +63,10 @@ export function watchAuditBacklog(read: () => number): () => void {
   return () => void auditBacklogSources.delete(read);
 }
 
-/** Reports `up()` (the app service's tunnel) as tsh_aws_tunnel_up until the returned function is called. */
-export function watchTunnel(up: () => boolean): () => void {
-  tunnelSources.add(up);
-  return () => void tunnelSources.delete(up);
+/** Reports `count()` (the app service's tunnels that are up) as tsh_aws_tunnels and tsh_aws_tunnel_up until the returned function is called. */
+export function watchTunnels(count: () => number): () => void {
+  tunnelSources.add(count);
+  return () => void tunnelSources.delete(count);
 }
 
 /** The registry a diagnostics listener serves. */
@@ -92,14 +96,23 @@ async function define(): Promise<MetricsRegistry> {
   const upstreamSeconds = new prom.Histogram({ name: 'tsh_aws_app_upstream_duration_seconds', help: 'Time from the app service sending a request to AWS to the response headers', labelNames: ['service'], buckets: latencyBuckets, registers });
   const connections = new prom.Counter({ name: 'tsh_aws_proxy_app_connections_total', help: 'App connections at the cluster proxy, relayed to an app service or refused', labelNames: ['result'], registers });
   const relaySeconds = new prom.Histogram({ name: 'tsh_aws_proxy_relay_setup_seconds', help: 'Time the cluster proxy took to authorise an app connection and route it to an app service', labelNames: ['result'], buckets: latencyBuckets, registers });
+  const retries = new prom.Counter({ name: 'tsh_aws_proxy_relay_retries_total', help: 'Requests the cluster proxy sent again to another app service because the first one went away before answering', registers });
   const reconnects = new prom.Counter({ name: 'tsh_aws_tunnel_reconnects_total', help: 'Reverse tunnels the app service opened again after losing one', registers });
   const backendErrors = new prom.Counter({ name: 'tsh_aws_backend_errors_total', help: 'Storage backend calls that failed', labelNames: ['operation'], registers });
   new prom.Gauge({
     name: 'tsh_aws_tunnel_up',
-    help: '1 while the app service has a working reverse tunnel to the proxy',
+    help: '1 while the app service has a working reverse tunnel to at least one proxy',
     registers,
     collect() {
-      this.set([...tunnelSources].some((up) => up()) ? 1 : 0);
+      this.set([...tunnelSources].some((count) => count() > 0) ? 1 : 0);
+    },
+  });
+  new prom.Gauge({
+    name: 'tsh_aws_tunnels',
+    help: 'Reverse tunnels the app service holds, one per proxy it reaches (fewer than the cluster has proxies: some proxy cannot route to it)',
+    registers,
+    collect() {
+      this.set([...tunnelSources].reduce((sum, count) => sum + count(), 0));
     },
   });
   new prom.Gauge({
@@ -120,6 +133,7 @@ async function define(): Promise<MetricsRegistry> {
       connections.inc({ result });
       relaySeconds.observe({ result }, seconds);
     },
+    relayRetry: () => retries.inc(),
     tunnelReconnect: () => reconnects.inc(),
     backendError: (operation) => backendErrors.inc({ operation }),
   };

@@ -72,11 +72,11 @@ function openAppConnection(tunnels: TunnelRegistry, app: string, appCertDer: Buf
     local(theirs, appCertDer);
     return ours;
   }
-  const session = tunnels.pick(app);
-  if (!session) {
+  const agent = tunnels.pick(app);
+  if (!agent) {
     throw new TshError('UNAVAILABLE', `no app service is serving app "${app}" right now`, { hint: 'check that the app service is running and connected (`tctl apps ls`)' });
   }
-  const stream = session.request({ ':method': 'POST', ':path': TUNNEL_PATH.app(app), [CLIENT_CERT_HEADER]: appCertDer.toString('base64') }, { endStream: false });
+  const stream = agent.session.request({ ':method': 'POST', ':path': TUNNEL_PATH.app(app), [CLIENT_CERT_HEADER]: appCertDer.toString('base64') }, { endStream: false });
   stream.on('error', () => {});
   return new StreamSocket(stream);
 }

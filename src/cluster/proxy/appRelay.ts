@@ -10,13 +10,18 @@
  * checks the certificate again itself (the proxy passes the certificate, not
  * a claim about it). Per-request work stays out of the proxy.
  *
+ * Each connection goes to the next of the app services serving its app (they
+ * take connections in turn); one that dies under a request that has no
+ * answer yet hands the request to another (see relayedConnection).
+ *
  * The connection is closed when the session ends (`tsh apps logout`, `tctl
- * users rm`), when a lock comes into force against its user or a role of its
- * certificate, when the certificate expires, or when the tunnel goes away;
- * a request caught in flight then is answered with the reason (a 503 when
- * the app service went away, see relayedConnection). A refusal is answered
- * as one HTTP response in AWS's JSON error shape, so the SDK or CLI on the
- * other end prints the reason.
+ * users rm`, on this proxy or any other: the change feed tells), when a lock
+ * comes into force against its user or a role of its certificate, when the
+ * certificate expires, or when the tunnel goes away; a request caught in
+ * flight then is answered with the reason (503 when no app service is left,
+ * 502 when one died while answering). A refusal is answered as one HTTP
+ * response in the AWS error shape of the service called, so the SDK or CLI
+ * on the other end prints the reason.
  */
 import http from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -30,11 +35,9 @@ import type { TunnelRegistry } from './tunnelRegistry.js';
 import { CLIENT_CERT_HEADER, TUNNEL_PATH } from '../../shared/api/protocol.js';
 import { lockError } from '../auth/locks.js';
 import type { Logger } from '../logger.js';
-import { RelayedConnection } from './relayedConnection.js';
+import { RelayedConnection, type RelayTarget } from './relayedConnection.js';
+import { keys } from '../auth/authContext.js';
 import { metrics, startTimer } from '../diag/metrics.js';
-
-/** How often live connections are re-checked against the backend (sessions ended on another proxy). */
-const RECHECK_MS = 10_000;
 
 /** A live app connection, with whom it serves and how to end it. */
 interface LiveConnection {
@@ -49,10 +52,10 @@ const certificateExpired = () => new TshError('SESSION_EXPIRED', 'the app certif
 
 /** The proxy's handler for app connections (see the module comment); it also keeps track of them by app session so ending a session closes them. */
 export class AppRelay {
-  private readonly refusals = new WeakMap<object, TshError>();
+  private readonly refusals = new WeakMap<object, { err: TshError; status?: number }>();
   private readonly refuser: http.Server;
   private readonly bySession = new Map<string, Set<LiveConnection>>();
-  private readonly recheck: NodeJS.Timeout;
+  private readonly unwatch: () => void;
 
   constructor(
     private readonly auth: AuthService,
@@ -60,15 +63,19 @@ export class AppRelay {
     private readonly log: Logger,
   ) {
     this.refuser = http.createServer((req, res) => {
-      const err = this.refusals.get(req.socket) ?? new TshError('INTERNAL', 'refused');
+      const refusal = this.refusals.get(req.socket) ?? { err: new TshError('INTERNAL', 'refused') };
       res.setHeader('connection', 'close');
-      sendAwsError(res, err);
+      sendAwsError(res, refusal.err, refusal.status);
       req.resume();
     });
-    auth.ctx.signals.onAppSessionEnd((id) => this.endSession(id));
+    // Sessions ended anywhere (apps logout, users rm, on any instance) end their connections here.
+    this.unwatch = auth.ctx.backend.watch([keys.appSessions], {
+      changes: (changes) => {
+        for (const c of changes) if (c.op === 'delete') this.endSession(c.key.slice(keys.appSessions.length));
+      },
+      reset: () => void this.recheckSessions(),
+    });
     auth.ctx.locks.onChange(() => this.endLocked());
-    this.recheck = setInterval(() => void this.recheckSessions(), RECHECK_MS);
-    this.recheck.unref();
   }
 
   /** Takes a socket that negotiated the app protocol. */
@@ -93,19 +100,30 @@ export class AppRelay {
       local(socket, socket.getPeerCertificate(false).raw);
       return;
     }
-    const session = this.tunnels.pick(app.name);
-    if (!session) {
+    const certHeader = socket.getPeerCertificate(false).raw.toString('base64');
+    const open = (exclude: ReadonlySet<string>): RelayTarget | undefined => {
+      const agent = this.tunnels.pick(app.name, exclude);
+      if (!agent) return undefined;
+      const stream = agent.session.request({ ':method': 'POST', ':path': TUNNEL_PATH.app(app.name), [CLIENT_CERT_HEADER]: certHeader }, { endStream: false });
+      return { hostId: agent.hostId, stream };
+    };
+    const first = open(new Set());
+    if (!first) {
       throw new TshError('UNAVAILABLE', `no app service is serving app "${app.name}" right now`, { hint: 'check that the app service is running and connected (`tctl apps ls`)' });
     }
-    const stream = session.request(
-      { ':method': 'POST', ':path': TUNNEL_PATH.app(app.name), [CLIENT_CERT_HEADER]: socket.getPeerCertificate(false).raw.toString('base64') },
-      { endStream: false },
-    );
-    const relayed = new RelayedConnection(socket, stream, (s, err) => this.refuse(s, err), () =>
-      new TshError('UNAVAILABLE', `the app service serving "${app.name}" went away while the request was in flight`, {
-        hint: 'retry it (AWS SDKs do so by themselves); `tctl apps ls` shows whether an app service is connected',
-      }),
-    );
+    const relayed = new RelayedConnection(socket, first, {
+      open,
+      refuse: (s, err, status) => this.refuse(s, err, status),
+      lost: () =>
+        new TshError('UNAVAILABLE', `the app service serving "${app.name}" went away while the request was in flight`, {
+          hint: 'retry it (AWS SDKs do so by themselves); `tctl apps ls` shows whether an app service is connected',
+        }),
+      brokenAnswer: () =>
+        new TshError('UNAVAILABLE', `the app service serving "${app.name}" failed while answering; the request may have been carried out`, {
+          hint: 'check the outcome before retrying a change; `tctl apps ls` shows the app services connected',
+        }),
+      retried: () => metrics.relayRetry(),
+    });
     this.watch(socket, { identity, end: (err) => relayed.end(err) });
     relayed.relay();
   }
@@ -149,10 +167,10 @@ export class AppRelay {
     return identity;
   }
 
-  private refuse(socket: TLSSocket, err: unknown): void {
+  private refuse(socket: TLSSocket, err: unknown, status?: number): void {
     const e = err instanceof TshError ? err : new TshError('INTERNAL', 'internal error in the proxy');
     if (!(err instanceof TshError)) this.log.error('PROXY', `app connection failed: ${(err as Error)?.stack ?? err}`);
-    this.refusals.set(socket, e);
+    this.refusals.set(socket, { err: e, status });
     this.refuser.emit('connection', socket);
   }
 
@@ -174,6 +192,7 @@ export class AppRelay {
     }
   }
 
+  /** The feed may have missed session ends: look each live session up again. */
   private async recheckSessions(): Promise<void> {
     for (const id of [...this.bySession.keys()]) {
       if (!(await getAppSession(this.auth.ctx, id).catch(() => true))) this.endSession(id);
@@ -182,7 +201,7 @@ export class AppRelay {
 
   /** The proxy is stopping: requests in flight are told so with a 503, which SDKs retry. */
   closeAll(): void {
-    clearInterval(this.recheck);
+    this.unwatch();
     const stopping = new TshError('UNAVAILABLE', 'the proxy is restarting or shutting down', { hint: 'retry in a moment' });
     for (const set of this.bySession.values()) for (const live of set) live.end(stopping);
     this.bySession.clear();

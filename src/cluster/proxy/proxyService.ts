@@ -11,7 +11,9 @@
  *   TunnelRegistry             AppRelay -> tunnel stream   createWebApi
  *
  * Agents dial in (they need outbound access only) and the proxy opens one
- * HTTP/2 stream through their tunnel per client connection.
+ * HTTP/2 stream through their tunnel per client connection. Several proxies
+ * may share one backend (behind a load balancer): each heartbeats its id
+ * and addresses (auth/proxies.ts), and every agent keeps a tunnel to each.
  */
 import tls, { type TLSSocket } from 'node:tls';
 import http from 'node:http';
@@ -30,6 +32,9 @@ import { AppRelay } from './appRelay.js';
 import { listen } from '../listen.js';
 import { ALPN } from '../../shared/api/protocol.js';
 import type { Logger } from '../logger.js';
+import { VERSION } from '../../shared/version.js';
+import type { ProxyListing } from '../../shared/api/types.js';
+import { heartbeatProxy, PROXY_HEARTBEAT_MS, removeProxy } from '../auth/proxies.js';
 
 /** A running proxy (see the module comment); it needs an auth service in the same process and is made with ProxyService.start. */
 export class ProxyService {
@@ -41,19 +46,37 @@ export class ProxyService {
     private readonly relay: AppRelay,
     /** Every accepted connection, so that closing does not wait for idle keep-alive clients. */
     private readonly open: Set<TLSSocket>,
+    private readonly auth: AuthService,
+    /** What this proxy heartbeats. */
+    readonly listing: ProxyListing,
+    private readonly log: Logger,
   ) {}
 
+  private heartbeat?: NodeJS.Timeout;
+
+  /** Heartbeats now and every PROXY_HEARTBEAT_MS, renewing the records of the tunnels it holds. */
+  private async beat(): Promise<void> {
+    await heartbeatProxy(this.auth.ctx, this.listing, this.tunnels.agents());
+  }
+
   /** Starts listening on `proxy_service.web_listen_addr`. */
-  static async start(config: TeleportConfig, auth: AuthService, log: Logger, publicAddrRef: { value: string }): Promise<ProxyService> {
+  static async start(
+    config: TeleportConfig,
+    auth: AuthService,
+    log: Logger,
+    publicAddrRef: { value: string },
+    opts: { hostId: string; readiness: () => Promise<string | undefined> },
+  ): Promise<ProxyService> {
+    const { hostId } = opts;
     const listenAt = parseHostPort(config.proxy.webListenAddr, 3080, 'proxy_service.web_listen_addr');
     const { key, cert, selfSigned } = await loadServerKeyPair(config, auth, listenAt.host);
     if (selfSigned) {
       log.warn('PROXY', 'no https_keypairs configured: serving a certificate signed by the cluster\'s host CA; clients need `tsh login --insecure` the first time (after that they trust the cluster CA)');
     }
     const cas = auth.caCerts();
-    const tunnels = new TunnelRegistry(auth, log);
+    const tunnels = new TunnelRegistry(auth, log, hostId);
     const relay = new AppRelay(auth, tunnels, log);
-    const web = http.createServer({ keepAliveTimeout: 30_000 }, createWebApi({ auth, publicAddr: () => publicAddrRef.value, tunnels, log }));
+    const web = http.createServer({ keepAliveTimeout: 30_000 }, createWebApi({ auth, publicAddr: () => publicAddrRef.value, tunnels, log, readiness: opts.readiness }));
     web.on('clientError', malformedRequestHandler(writeWireError));
     const server = tls.createServer({
       key,
@@ -86,13 +109,34 @@ export class ProxyService {
     });
     const bound = await listen(server, listenAt, 'proxy_service.web_listen_addr');
     publicAddrRef.value = config.proxy.publicAddrs[0] ?? formatHostPort({ host: isWildcard(listenAt.host) ? hostname() : listenAt.host, port: bound.port });
-    log.info('PROXY', `Web proxy service is listening on ${formatHostPort(bound)} (public address ${publicAddrRef.value})`);
-    return new ProxyService(server, bound, publicAddrRef.value, tunnels, relay, open);
+    const listing: ProxyListing = {
+      id: hostId,
+      hostname: config.nodeName,
+      publicAddr: publicAddrRef.value,
+      addr: formatHostPort({ host: isWildcard(bound.host) ? hostname() : bound.host, port: bound.port }),
+      version: VERSION,
+    };
+    log.info('PROXY', `Web proxy service is listening on ${formatHostPort(bound)} (public address ${publicAddrRef.value}; proxy ${hostId})`);
+    const proxy = new ProxyService(server, bound, publicAddrRef.value, tunnels, relay, open, auth, listing, log);
+    try {
+      await proxy.beat();
+      await tunnels.loadProxies();
+    } catch (err) {
+      await proxy.close();
+      throw err;
+    }
+    proxy.heartbeat = setInterval(() => void proxy.beat().catch((err) => log.warn('PROXY', `heartbeat failed: ${(err as Error).message}`)), PROXY_HEARTBEAT_MS);
+    proxy.heartbeat.unref();
+    return proxy;
   }
 
+  /** Stops: tunnels first (agents it alone held leave the listing), then its heartbeat goes, so agents stop looking for it. */
   async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
     this.relay.closeAll();
+    const agents = this.tunnels.agents();
     await this.tunnels.closeAll();
+    await removeProxy(this.auth.ctx, this.listing.id, agents).catch((err) => this.log.warn('PROXY', `could not remove this proxy's heartbeat: ${(err as Error).message}`));
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of this.open) s.destroy();
     await closed;

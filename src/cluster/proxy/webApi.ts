@@ -13,6 +13,9 @@
  *   GET  /v1/webapi/cas                                   the cluster's CA certificates (public)
  *   POST /v1/webapi/join                                  app service join with a token
  *   POST /v1/rpc/:method                                  the cluster API, caller = client certificate
+ *   GET  /healthz, /readyz                                what the diagnostics port answers, for a load
+ *                                                         balancer's health check over TLS (reasons without
+ *                                                         their details: the port is public)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TshError } from '../../shared/errors.js';
@@ -27,6 +30,7 @@ import { createWebUi } from './web/webUi.js';
 import type { TunnelRegistry } from './tunnelRegistry.js';
 import type { Logger } from '../logger.js';
 import type { PingResponse } from '../../shared/api/types.js';
+import { READY_TIMEOUT_MS, withTimeout } from '../diag/diagServer.js';
 
 /** What the web API needs from the proxy process that serves it. */
 export interface WebApiOptions {
@@ -37,6 +41,8 @@ export interface WebApiOptions {
   /** The app services' tunnels, for the web UI's console launches. */
   tunnels: TunnelRegistry;
   log: Logger;
+  /** Why this process cannot serve now, or undefined when it can (as /readyz on the diagnostics port says). */
+  readiness: () => Promise<string | undefined>;
 }
 
 /** Builds the request handler for the proxy's web API. */
@@ -60,6 +66,11 @@ export function createWebApi(opts: WebApiOptions): (req: IncomingMessage, res: S
             min_client_version: '0.1.0',
           };
           return sendJson(res, 200, ping);
+        }
+        if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+        if (req.method === 'GET' && path === '/readyz') {
+          const why = await withTimeout(opts.readiness(), READY_TIMEOUT_MS).catch((err: Error) => err.message);
+          return sendJson(res, why ? 503 : 200, { status: why ? why.split(' (')[0] : 'ok' });
         }
         if (req.method === 'GET' && path === '/v1/webapi/automaticupgrades/channel/default/version') {
           res.writeHead(200, { 'content-type': 'text/plain' });

@@ -31,6 +31,28 @@ export type BatchOp =
   | { op: 'create'; key: string; value: unknown; expires?: Date }
   | { op: 'delete'; key: string };
 
+/** A committed write, as the change feed tells it. */
+export interface Change {
+  op: 'put' | 'delete';
+  key: string;
+  revision: number;
+}
+
+/** Whoever keeps something from the backend in memory, told when it changes (see {@link Backend.watch}). */
+export interface Watcher {
+  /** Changes under the watched prefixes, oldest first, each committed change once, from every process sharing the storage. */
+  changes(changes: Change[]): void;
+  /** Changes may have been missed (the feed was away longer than their history is kept): reload whatever is kept. */
+  reset(): void;
+}
+
+/**
+ * Keys under this prefix (audit events, the bulk of all writes) are not in
+ * the change feed: nobody keeps them in memory, and leaving them out keeps
+ * them off the feed's ordered path.
+ */
+export const UNWATCHED_PREFIX = '/events/';
+
 /** The storage contract (see the module comment) that the SQLite and PostgreSQL backends both implement, so cluster code never knows which one it has. */
 export interface Backend {
   /** The item at key, or undefined when absent or expired. */
@@ -61,7 +83,13 @@ export interface Backend {
   deleteRange(prefix: string): Promise<number>;
   /** Applies all ops or none (a failed create rolls back the rest). */
   batch(ops: BatchOp[]): Promise<void>;
-  /** Deletes expired rows; called on a timer by the auth service. */
+  /** Deletes expired rows (and change history older than the feed keeps); called on a timer by the auth service. */
   sweepExpired(): Promise<number>;
+  /**
+   * Subscribes to committed changes of keys under any of `prefixes`, made by
+   * this process or any other sharing the storage, within about a second
+   * (see changeFeed.ts); returns the unsubscribe function.
+   */
+  watch(prefixes: string[], watcher: Watcher): () => void;
   close(): Promise<void>;
 }

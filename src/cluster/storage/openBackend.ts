@@ -5,7 +5,11 @@
 import { resolve } from 'node:path';
 import { TshError } from '../../shared/errors.js';
 import type { Backend } from './backend.js';
+import type { PoolSettings } from './postgresBackend.js';
 import { metrics } from '../diag/metrics.js';
+import type { Logger } from '../logger.js';
+
+export type { PoolSettings };
 
 /**
  * Where cluster state lives. `sqlite` (the default) needs nothing running and
@@ -18,18 +22,20 @@ export interface StorageConfig {
   path?: string;
   /** PostgreSQL URL, e.g. postgresql://teleport@db.example.com:5432/teleport. Required for `postgres`. */
   connectionString?: string;
+  /** PostgreSQL's connection pool (`pool_max_conns`, `conn_timeout`, `query_timeout`, `idle_timeout`). */
+  pool: PoolSettings;
 }
 
 /**
  * Opens the configured backend. Each driver is loaded only here, on demand,
  * so the CLI's startup never pays for SQLite or PostgreSQL. `clock` decides
- * expiry (tests move it).
+ * expiry (tests move it); `log` hears of a lost database connection.
  */
-export async function openBackend(cfg: StorageConfig, dataDir: string, clock?: () => Date): Promise<Backend> {
-  return countingErrors(await openDriver(cfg, dataDir, clock));
+export async function openBackend(cfg: StorageConfig, dataDir: string, opts: { clock?: () => Date; log?: Logger } = {}): Promise<Backend> {
+  return countingErrors(await openDriver(cfg, dataDir, opts));
 }
 
-async function openDriver(cfg: StorageConfig, dataDir: string, clock?: () => Date): Promise<Backend> {
+async function openDriver(cfg: StorageConfig, dataDir: string, { clock, log }: { clock?: () => Date; log?: Logger }): Promise<Backend> {
   switch (cfg.type) {
     case 'sqlite': {
       const { openSqliteBackend } = await import('./sqliteBackend.js');
@@ -42,7 +48,7 @@ async function openDriver(cfg: StorageConfig, dataDir: string, clock?: () => Dat
         });
       }
       const { openPostgresBackend } = await import('./postgresBackend.js');
-      return openPostgresBackend({ connectionString: cfg.connectionString, clock });
+      return openPostgresBackend({ connectionString: cfg.connectionString, pool: cfg.pool, clock, log });
     }
     default:
       throw new TshError('CONFIG', `unknown storage type "${String((cfg as { type: unknown }).type)}"`, {

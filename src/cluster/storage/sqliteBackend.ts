@@ -16,19 +16,49 @@ import { closeSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { TshError } from '../../shared/errors.js';
-import type { Backend, BatchOp, Item } from './backend.js';
+import { UNWATCHED_PREFIX, type Backend, type BatchOp, type Change, type Item } from './backend.js';
+import { ChangeFeed } from './changeFeed.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS kv (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL,
-  revision INTEGER NOT NULL,
-  expires INTEGER NULL
-);
-CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires) WHERE expires IS NOT NULL;
-CREATE TABLE IF NOT EXISTS kv_revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
-INSERT OR IGNORE INTO kv_revision (id, value) VALUES (1, 0);
-`;
+const unwatched = (k: string) => `substr(${k}, 1, ${UNWATCHED_PREFIX.length}) = '${UNWATCHED_PREFIX}'`;
+/** `at` for the change history: the writer's clock in seconds (history is pruned by age only). */
+const AT = "CAST(strftime('%s', 'now') AS INTEGER)";
+
+/**
+ * The schema as numbered migrations, the version kept in `PRAGMA
+ * user_version`; applied in one IMMEDIATE transaction, so processes opening
+ * the file at once apply them once.
+ *   1  kv and the kv_revision counter (IF NOT EXISTS: what the first releases created)
+ *   2  the change feed: kv_events, its pruning watermark, and triggers recording every write
+ *      (a delete draws its revision from the counter; see changeFeed.ts)
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE IF NOT EXISTS kv (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL,
+     revision INTEGER NOT NULL,
+     expires INTEGER NULL
+   );
+   CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires) WHERE expires IS NOT NULL;
+   CREATE TABLE IF NOT EXISTS kv_revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+   INSERT OR IGNORE INTO kv_revision (id, value) VALUES (1, 0);`,
+  `CREATE TABLE kv_events (revision INTEGER PRIMARY KEY, key TEXT NOT NULL, op TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX kv_events_at ON kv_events (at);
+   CREATE TABLE kv_feed (id INTEGER PRIMARY KEY CHECK (id = 1), pruned_through INTEGER NOT NULL);
+   INSERT INTO kv_feed (id, pruned_through) VALUES (1, 0);
+   CREATE TRIGGER kv_inserted AFTER INSERT ON kv WHEN NOT ${unwatched('NEW.key')}
+   BEGIN INSERT INTO kv_events VALUES (NEW.revision, NEW.key, 'put', ${AT}); END;
+   CREATE TRIGGER kv_updated AFTER UPDATE ON kv WHEN NOT ${unwatched('NEW.key')}
+   BEGIN INSERT INTO kv_events VALUES (NEW.revision, NEW.key, 'put', ${AT}); END;
+   CREATE TRIGGER kv_deleted AFTER DELETE ON kv WHEN NOT ${unwatched('OLD.key')}
+   BEGIN
+     UPDATE kv_revision SET value = value + 1 WHERE id = 1;
+     INSERT INTO kv_events SELECT value, OLD.key, 'delete', ${AT} FROM kv_revision WHERE id = 1;
+   END;`,
+];
+
+/** How often another process's commits are looked for (PRAGMA data_version, a counter read). */
+const FEED_POLL_MS = 100;
+const FEED_RETENTION_MS = 10 * 60_000;
 
 /** A row is visible while it has no expiry or its expiry is still ahead of @now. */
 const LIVE = '(expires IS NULL OR expires > @now)';
@@ -51,7 +81,7 @@ type WriteKind = 'put' | 'create' | 'update' | 'cas';
  * the top, so commands that never touch storage do not pay for loading it.
  * `clock` decides expiry (tests pass a fake one).
  */
-export async function openSqliteBackend(opts: { path: string; clock?: () => Date }): Promise<Backend> {
+export async function openSqliteBackend(opts: { path: string; clock?: () => Date; feedRetentionMs?: number }): Promise<Backend> {
   const { default: Database } = await import('better-sqlite3');
   const clock = opts.clock ?? (() => new Date());
   const db = openDatabase(Database, opts.path);
@@ -69,11 +99,42 @@ export async function openSqliteBackend(opts: { path: string; clock?: () => Date
     deleteRange: db.prepare(`DELETE FROM kv WHERE key >= @from AND key < @to AND ${LIVE}`),
     deleteRangeToEnd: db.prepare(`DELETE FROM kv WHERE key >= @from AND ${LIVE}`),
     sweep: db.prepare('DELETE FROM kv WHERE expires IS NOT NULL AND expires <= @now'),
+    since: db.prepare('SELECT revision, key, op FROM kv_events WHERE revision > @revision ORDER BY revision LIMIT @limit'),
+    pruned: db.prepare('SELECT pruned_through AS value FROM kv_feed WHERE id = 1'),
+    head: db.prepare('SELECT max(coalesce((SELECT max(revision) FROM kv_events), 0), (SELECT pruned_through FROM kv_feed WHERE id = 1)) AS value'),
+    prune: db.prepare('DELETE FROM kv_events WHERE at < @before RETURNING revision'),
+    moveWatermark: db.prepare('UPDATE kv_feed SET pruned_through = max(pruned_through, @revision) WHERE id = 1'),
   };
   // One wrapper for every write: IMMEDIATE takes the write lock up front (no
   // deadlocked lock upgrades between processes); nested calls become savepoints.
+  // After each one, the feed reads what it committed, so this process's watchers hear at once.
   const inTx = db.transaction((fn: () => unknown) => fn());
-  const atomically = <R>(fn: () => R): R => inTx.immediate(fn) as R;
+  const feed = new ChangeFeed({
+    readSince: (revision, limit) => db.transaction(() => ({
+      prunedThrough: (sql.pruned.get() as { value: number }).value,
+      changes: sql.since.all({ revision, limit }) as Change[],
+    }))(),
+    head: () => (sql.head.get() as { value: number }).value,
+  });
+  await feed.start();
+  const atomically = <R>(fn: () => R): R => {
+    try {
+      return inTx.immediate(fn) as R;
+    } finally {
+      if (!db.inTransaction) feed.poke();
+    }
+  };
+  // Other processes' commits: data_version moves when another connection commits.
+  let dataVersion = db.pragma('data_version', { simple: true });
+  const poll = setInterval(() => {
+    if (!db.open) return;
+    const v = db.pragma('data_version', { simple: true });
+    if (v !== dataVersion) {
+      dataVersion = v;
+      feed.poke();
+    }
+  }, FEED_POLL_MS);
+  poll.unref();
   const now = () => clock().getTime();
 
   function write<T>(kind: WriteKind, key: string, value: T, expires?: Date, expected?: number): Item<T> {
@@ -97,7 +158,7 @@ export async function openSqliteBackend(opts: { path: string; clock?: () => Date
   }
 
   function remove(key: string): boolean {
-    return sql.delete.run({ key, now: now() }).changes > 0;
+    return atomically(() => sql.delete.run({ key, now: now() }).changes > 0);
   }
 
   function apply(op: BatchOp): void {
@@ -130,11 +191,24 @@ export async function openSqliteBackend(opts: { path: string; clock?: () => Date
       guard(`delete range ${prefix}`, () => {
         const to = prefixEnd(prefix);
         const params = { from: prefix, to, now: now() };
-        return (to === undefined ? sql.deleteRangeToEnd : sql.deleteRange).run(params).changes;
+        return atomically(() => (to === undefined ? sql.deleteRangeToEnd : sql.deleteRange).run(params).changes);
       }),
     batch: (ops) => guard('batch', () => atomically(() => ops.forEach(apply))),
-    sweepExpired: () => guard('sweep expired', () => sql.sweep.run({ now: now() }).changes),
-    close: () => guard('close', () => void (db.open && db.close())),
+    sweepExpired: () =>
+      guard('sweep expired', () =>
+        atomically(() => {
+          const before = Math.floor((Date.now() - (opts.feedRetentionMs ?? FEED_RETENTION_MS)) / 1000);
+          const gone = sql.prune.all({ before }) as Array<{ revision: number }>;
+          if (gone.length) sql.moveWatermark.run({ revision: Math.max(...gone.map((g) => g.revision)) });
+          return sql.sweep.run({ now: now() }).changes;
+        }),
+      ),
+    watch: (prefixes, watcher) => feed.watch(prefixes, watcher),
+    close: () =>
+      guard('close', () => {
+        clearInterval(poll);
+        if (db.open) db.close();
+      }),
   };
 }
 
@@ -154,7 +228,7 @@ function openDatabase(Database: typeof BetterSqlite3, path: string): BetterSqlit
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
+    migrate(db);
     return db;
   } catch (err) {
     db?.close();
@@ -163,6 +237,18 @@ function openDatabase(Database: typeof BetterSqlite3, path: string): BetterSqlit
       cause: err,
     });
   }
+}
+
+/** Applies the migrations this file lacks, in one IMMEDIATE transaction; a newer file than this program knows is refused. */
+function migrate(db: BetterSqlite3.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(`its schema is at version ${version}, newer than this teleport knows (${MIGRATIONS.length}); run the newer teleport that upgraded it`);
+    }
+    for (let v = version + 1; v <= MIGRATIONS.length; v++) db.exec(MIGRATIONS[v - 1]);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
 }
 
 /** The error a conditional write that changed nothing stands for. */

@@ -19,17 +19,24 @@ export const TUNNEL_WINDOW = 8 << 20;
 /** Tunnel stream header carrying the client's certificate (base64 DER) from the proxy to the app service. */
 export const CLIENT_CERT_HEADER = 'x-tsh-client-cert';
 
+/** Header of the proxy's `/hello` stream: which proxy this tunnel reached (its host id), so an agent keeps one tunnel per proxy. */
+export const PROXY_ID_HEADER = 'x-tsh-proxy-id';
+
 /**
  * Stream paths inside a reverse tunnel (the proxy opens every stream; the
  * app service answers): see proxy/tunnelRegistry and app/tunnelAgent.
  */
 export const TUNNEL_PATH = {
-  /** GET: the agent says who it is and which apps it serves. */
+  /** GET (with {@link PROXY_ID_HEADER}): the agent says who it is and which apps it serves, or 409 when it has a tunnel to this proxy already. */
   hello: '/hello',
   /** POST: the proxy routes to the agent from now on. */
   registered: '/registered',
   /** POST, body `{ locks: Lock[] }`: the locks in force, sent on registration and on every change. */
   locks: '/locks',
+  /** POST, body `{ proxies: string[] }`: the ids of the cluster's live proxies, on registration and on every change (the agent dials until it has a tunnel to each). */
+  proxies: '/proxies',
+  /** POST, body `{ roles?: string[] }`: these roles changed (absent: any may have), so cached copies are stale. */
+  roles: '/roles',
   /** POST: one client connection for an app, relayed as bytes. */
   app: (name: string) => `/app/${encodeURIComponent(name)}`,
 } as const;

@@ -59,3 +59,63 @@ export interface PingResponse {
   auth: { type: 'local'; second_factor: 'off' | 'otp'; local: { name: string } };
   min_client_version: string;
 }
+
+/** An app as an app service announces it: its `app_service.apps` entry. */
+export interface AppSpec {
+  name: string;
+  uri: string;
+  description?: string;
+  labels: Record<string, string>;
+  publicAddr?: string;
+  /** ExternalId passed to STS AssumeRole for this app's roles. */
+  awsExternalId?: string;
+}
+
+/** A heartbeat record: one app served by one app service (`appServers.heartbeat`). */
+export interface AppServerSpec {
+  hostId: string;
+  hostname: string;
+  version: string;
+  app: AppSpec;
+}
+
+/** A join token as the cluster API returns it. */
+export interface TokenRecord {
+  token: string;
+  roles: string[];
+  expires: string;
+  createdAt?: string;
+  appName?: string;
+  appUri?: string;
+}
+
+/** One proxy of the cluster, as it heartbeats into the backend (`tctl proxies ls`). */
+export interface ProxyListing {
+  /** The instance's host id (`<data_dir>/host_uuid`). */
+  id: string;
+  hostname: string;
+  /** Where users reach the cluster (the load balancer's address, behind one). */
+  publicAddr: string;
+  /** Where this proxy itself listens, as others on its network reach it (what a load balancer points at). */
+  addr: string;
+  version: string;
+  /** When this heartbeat lapses unless the proxy beats again (RFC 3339). */
+  expires?: string;
+}
+
+/**
+ * An access key an app service handed out in an sts:AssumeRole answer it
+ * relayed (role chaining), shared through the cluster so that every app
+ * service of the same app session honours it.
+ */
+export interface IssuedKeyRecord {
+  accessKeyId: string;
+  /** The app session the AssumeRole was made in. */
+  sessionId: string;
+  /** The principal AWS sees: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`. */
+  assumedRoleArn?: string;
+  /** The RoleArn the client asked for. */
+  roleArn?: string;
+  /** When the key stops working (RFC 3339). */
+  expiration: string;
+}

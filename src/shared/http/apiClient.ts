@@ -11,6 +11,7 @@ import { secureContextTrusting } from './secureContextTrusting.js';
 import { maskSecrets } from '../text/maskSecrets.js';
 import { TshError, fromWireError } from '../errors.js';
 import { parseHostPort, formatHostPort } from '../net/hostPort.js';
+import type { ApiCaller, ApiMethod, ApiResult, ParamsArg } from '../api/clusterApi.js';
 
 /** Where and how an ApiClient connects: the proxy address, the caller's mTLS credentials, and which servers to trust. */
 export interface ApiClientOptions {
@@ -46,7 +47,7 @@ const tlsVerifyErrors = new Set([
  * One connection pool to a cluster web API. tsh, tctl and the app service
  * all call the cluster through it, so connection errors read the same everywhere.
  */
-export class ApiClient {
+export class ApiClient implements ApiCaller {
   private readonly agent: https.Agent;
   readonly host: string;
   readonly port: number;
@@ -65,9 +66,9 @@ export class ApiClient {
     });
   }
 
-  /** Calls a cluster API method (`POST /v1/rpc/<method>`). */
-  rpc<T = any>(method: string, params: Record<string, unknown> = {}): Promise<T> {
-    return this.request<T>('POST', `/v1/rpc/${method}`, params);
+  /** Calls a cluster API method (`POST /v1/rpc/<method>`), typed by the contract (shared/api/clusterApi). */
+  rpc<M extends ApiMethod>(method: M, ...[params]: ParamsArg<M>): Promise<ApiResult<M>> {
+    return this.request<ApiResult<M>>('POST', `/v1/rpc/${method}`, params ?? {});
   }
 
   get<T = any>(path: string): Promise<T> {

@@ -17,6 +17,25 @@ import { openSqliteBackend } from '../../../src/cluster/storage/sqliteBackend.js
 import { isCode, type ErrorCode } from '../../../src/shared/errors.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { runProgram } from '../../helpers/binaries.js';
+import { DEFAULTS } from '../../../src/cluster/config/teleportConfig.js';
+import type { Change } from '../../../src/cluster/storage/backend.js';
+import { eventually } from '../../helpers/longRunning.js';
+
+const pool = DEFAULTS.postgresPool;
+
+/** Collects what a watcher hears, and when. */
+function listen(backend: Backend, prefixes: string[]) {
+  const heard: Array<Change & { at: number }> = [];
+  let resets = 0;
+  const stop = backend.watch(prefixes, { changes: (cs) => heard.push(...cs.map((c) => ({ ...c, at: Date.now() }))), reset: () => resets++ });
+  return { heard, resets: () => resets, stop };
+}
+
+/** The longest feed delay seen by any test, reported at the end (the bound is 1 s; asserted with room for a busy machine). */
+const feedDelays: number[] = [];
+after(() => {
+  if (feedDelays.length) console.log(`# change feed: ${feedDelays.length} changes heard by a second connection, slowest after ${Math.max(...feedDelays)} ms`);
+});
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 
@@ -269,6 +288,48 @@ function backendSuite(name: string, fixture: Fixture) {
       await assert.rejects(b.put('/bad', undefined), rejectsWith('INTERNAL'));
     });
 
+    test('the change feed tells another connection of puts and deletes under its prefixes, in order, once', async () => {
+      const other = await fixture.open(clock.now);
+      const w = listen(other, ['/roles/', '/locks/']);
+      try {
+        const sent = Date.now();
+        const r1 = await b.put('/roles/dev', { v: 1 });
+        await b.put('/users/alice', 'not watched');
+        await b.put(`${'/events/'}000000000000001/x`, 'audit events are not in the feed');
+        await b.batch([
+          { op: 'put', key: '/locks/l1', value: 1 },
+          { op: 'delete', key: '/roles/dev' },
+        ]);
+        await eventually('the second connection hears three changes', async () => (w.heard.length >= 3 ? true : undefined), 10_000);
+        feedDelays.push(w.heard[2].at - sent);
+        assert.deepEqual(w.heard.map((c) => [c.op, c.key]), [['put', '/roles/dev'], ['put', '/locks/l1'], ['delete', '/roles/dev']]);
+        assert.equal(w.heard[0].revision, r1.revision);
+        assert.ok(w.heard[0].revision < w.heard[1].revision && w.heard[1].revision < w.heard[2].revision, 'revision order');
+        assert.ok(w.heard[2].at - sent < 5_000, `heard after ${w.heard[2].at - sent} ms (bound 1 s, asserted at 5 s)`);
+        await b.put('/roles/ops', 2);
+        await eventually('one more', async () => (w.heard.length === 4 ? true : undefined), 10_000);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(w.heard.length, 4, 'nothing heard twice');
+        assert.equal(w.resets(), 0);
+      } finally {
+        w.stop();
+        await other.close();
+      }
+    });
+
+    test('watchers in the writing process hear its writes too', async () => {
+      const w = listen(b, ['/locks/']);
+      try {
+        await b.put('/locks/mine', 1);
+        await eventually('heard here', async () => (w.heard.length === 1 ? true : undefined), 5_000);
+        await b.deleteRange('/locks/');
+        await eventually('the range delete heard', async () => (w.heard.length === 2 ? true : undefined), 5_000);
+        assert.deepEqual(w.heard.map((c) => c.op), ['put', 'delete']);
+      } finally {
+        w.stop();
+      }
+    });
+
     test('data and the revision counter survive a restart', async () => {
       const stored = await b.put('/ca/host', { cert: 'PEM…' }, { expires: new Date(T0 + 3_600_000) });
       await b.put('/ca/user', 'u');
@@ -343,13 +404,13 @@ describe('sqlite specifics', () => {
   });
 
   test('openBackend defaults to <dataDir>/cluster.db and resolves relative paths from the data dir', async () => {
-    const a = await openBackend({ type: 'sqlite' }, dir);
+    const a = await openBackend({ type: 'sqlite', pool }, dir);
     await a.close();
     assert.ok(existsSync(join(dir, 'cluster.db')));
-    const c = await openBackend({ type: 'sqlite', path: 'other.db' }, dir);
+    const c = await openBackend({ type: 'sqlite', path: 'other.db', pool }, dir);
     await c.close();
     assert.ok(existsSync(join(dir, 'other.db')));
-    await assert.rejects(openBackend({ type: 'postgres' }, dir), rejectsWith('CONFIG'));
+    await assert.rejects(openBackend({ type: 'postgres', pool }, dir), rejectsWith('CONFIG'));
   });
 });
 
@@ -358,7 +419,7 @@ describe('sqlite specifics', () => {
 let server: TestPostgres | undefined;
 backendSuite('postgres backend', {
   setup: async () => void (server = await startPostgres()),
-  open: (clock) => openPostgresBackend({ connectionString: server!.connectionString, clock, poolSize: 3 }),
+  open: (clock) => openPostgresBackend({ connectionString: server!.connectionString, clock, pool: { ...pool, maxConnections: 3 } }),
   teardown: async () => server?.stop(),
 });
 
@@ -371,7 +432,7 @@ describe('postgres specifics', () => {
       });
     });
     const connectionString = `postgresql://teleport:s3cret-pw@127.0.0.1:${port}/teleport`;
-    await assert.rejects(openPostgresBackend({ connectionString }), (err: unknown) => {
+    await assert.rejects(openPostgresBackend({ connectionString, pool: { ...pool, connectTimeoutMs: 2_000 } }), (err: unknown) => {
       assert.ok(isCode(err, 'CONFIG'), String(err));
       const e = err as Error & { hint?: string };
       assert.match(e.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
@@ -379,5 +440,137 @@ describe('postgres specifics', () => {
       assert.doesNotMatch(`${e.message} ${e.hint}`, /s3cret-pw/);
       return true;
     });
+  });
+});
+
+describe('postgres: shared by several instances', () => {
+  let pg: TestPostgres;
+  before(async () => void (pg = await startPostgres()));
+  after(() => pg?.stop());
+
+  const open = (connectionString: string, extra: Partial<Parameters<typeof openPostgresBackend>[0]> = {}) => openPostgresBackend({ connectionString, pool: { ...pool, maxConnections: 2 }, ...extra });
+
+  test('ten instances opening an empty database at once apply each migration once', async () => {
+    const url = await pg.createDatabase('migrate_race');
+    const backends = await Promise.all(Array.from({ length: 10 }, () => open(url)));
+    try {
+      const client = new (await import('pg')).default.Client({ connectionString: url });
+      await client.connect();
+      const versions = (await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
+      await client.end();
+      assert.deepEqual(versions, [1, 2]);
+      // All ten work on the one schema: a write through one is read and heard through another.
+      const w = listen(backends[9], ['/k/']);
+      await backends[0].put('/k/1', 'x');
+      assert.equal((await backends[5].get('/k/1'))?.value, 'x');
+      await eventually('the tenth hears it', async () => (w.heard.length ? true : undefined), 10_000);
+      w.stop();
+    } finally {
+      await Promise.all(backends.map((b) => b.close()));
+    }
+  });
+
+  test('a database of the first release (kv, no schema_migrations) is taken over with its data', async () => {
+    const url = await pg.createDatabase('first_release');
+    const client = new (await import('pg')).default.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`CREATE SEQUENCE kv_revision; CREATE TABLE kv (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL, revision BIGINT NOT NULL, expires TIMESTAMPTZ NULL);
+      INSERT INTO kv VALUES ('/users/old', '"kept"', nextval('kv_revision'), NULL)`);
+    const b = await open(url);
+    try {
+      assert.equal((await b.get('/users/old'))?.value, 'kept');
+      const next = await b.put('/users/new', 1);
+      assert.ok(next.revision > 1, 'revisions go on from the old sequence');
+    } finally {
+      await b.close();
+    }
+    await client.query('INSERT INTO schema_migrations (version) VALUES (99)');
+    await client.end();
+    await assert.rejects(open(url), (err: unknown) => {
+      assert.ok(isCode(err, 'CONFIG'), String(err));
+      assert.match((err as Error).message, /schema is at version 99, newer than this teleport knows \(2\)/);
+      return true;
+    });
+  });
+
+  test('a watcher whose listening connection is killed catches up by revision', async () => {
+    const url = await pg.createDatabase('listener_killed');
+    const lines: string[] = [];
+    const log = { info: (_c: string, m: string) => lines.push(m), warn: (_c: string, m: string) => lines.push(m), error() {}, debug() {} };
+    const [writer, watcher] = await Promise.all([open(url), open(url, { log })]);
+    const w = listen(watcher, ['/locks/']);
+    const admin = new (await import('pg')).default.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const listening = `FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'`;
+      await eventually('both listen', async () => ((await admin.query(`SELECT pid ${listening}`)).rowCount === 2 ? true : undefined), 10_000);
+      const killed = await admin.query(`SELECT pg_terminate_backend(pid) ${listening}`);
+      assert.equal(killed.rowCount, 2, 'both listeners');
+      const sent = Date.now();
+      for (let i = 0; i < 5; i++) await writer.put(`/locks/l${i}`, i);
+      await eventually('all five heard', async () => (w.heard.length === 5 ? true : undefined), 10_000);
+      feedDelays.push(w.heard[4].at - sent);
+      assert.deepEqual(w.heard.map((c) => c.key), ['/locks/l0', '/locks/l1', '/locks/l2', '/locks/l3', '/locks/l4']);
+      await eventually('the loss and the return are logged', async () => (lines.some((l) => /is back after/.test(l)) ? true : undefined), 10_000);
+      assert.match(lines.join('\n'), /lost the connection to PostgreSQL at 127\.0\.0\.1:\d+\/listener_killed \(.+\); requests that need it get 503 until it is back, retrying/);
+    } finally {
+      w.stop();
+      await admin.end();
+      await Promise.all([writer.close(), watcher.close()]);
+    }
+  });
+
+  test('while the server is down every call is UNAVAILABLE (503) naming it; it heals by itself', async () => {
+    const url = await pg.createDatabase('goes_down');
+    const b = await open(url, { pool: { ...pool, maxConnections: 2, connectTimeoutMs: 2_000 } });
+    const w = listen(b, ['/roles/']);
+    try {
+      await b.put('/roles/before', 1);
+      await pg.stopServer();
+      const started = Date.now();
+      for (const call of [() => b.get('/roles/before'), () => b.put('/roles/during', 1), () => b.batch([{ op: 'put', key: '/roles/x', value: 1 }])]) {
+        await assert.rejects(call(), (err: unknown) => {
+          assert.ok(isCode(err, 'UNAVAILABLE'), String(err));
+          assert.equal((err as { httpStatus: number }).httpStatus, 503);
+          assert.match((err as Error).message, /^the cluster's database \(PostgreSQL at 127\.0\.0\.1:\d+\/goes_down\) is unavailable: /);
+          return true;
+        });
+      }
+      assert.ok(Date.now() - started < 10_000, 'refused at once, not after a long wait');
+      await pg.startServer();
+      const back = await eventually('calls work again', async () => b.put('/roles/after', 2), 20_000);
+      assert.equal(back.value, 2);
+      assert.equal(await b.get('/roles/during'), undefined, 'the write refused while down was not applied');
+      await eventually('the feed heard the write after', async () => (w.heard.some((c) => c.key === '/roles/after') ? true : undefined), 10_000);
+    } finally {
+      w.stop();
+      await b.close();
+    }
+  });
+});
+
+describe('postgres: a connection cut in the middle of a transaction', () => {
+  let pg: TestPostgres;
+  before(async () => void (pg = await startPostgres()));
+  after(() => pg?.stop());
+
+  test('the batch fails UNAVAILABLE, nothing of it is written, and the process lives on', async () => {
+    const url = await pg.createDatabase('cut');
+    const b = await openPostgresBackend({ connectionString: url, pool: { ...pool, maxConnections: 2 } });
+    const admin = new (await import('pg')).default.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const ops = Array.from({ length: 3000 }, (_, i) => ({ op: 'put' as const, key: `/cut/${i}`, value: i }));
+      const batch = b.batch(ops);
+      // Cut every other connection as soon as the batch's transaction has begun.
+      await eventually('the batch under way', async () => ((await admin.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`)).rowCount ? true : undefined), 10_000);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+      await assert.rejects(batch, (err: unknown) => isCode(err, 'UNAVAILABLE'));
+      assert.equal((await admin.query(`SELECT count(*)::int AS n FROM kv WHERE key LIKE '/cut/%'`)).rows[0].n, 0, 'all or nothing');
+      assert.equal((await eventually('calls work again', async () => b.put('/cut/after', 1), 10_000)).value, 1);
+    } finally {
+      await admin.end();
+      await b.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ export default async function (ctx: CliContext, cmd: Command, file: string): Pro
   const force = Boolean((cmd.opts() as { force?: boolean }).force);
   const text = await readResourceFile(file, ctx.stdin);
   const { resources } = parseResourceFile(text, file === '-' ? 'stdin' : file);
-  const res = await withConnection(ctx, cmd, (c) => c.api.rpc<{ written: string[]; warnings: string[] }>('resources.create', { docs: resources, overwrite: force }));
+  const res = await withConnection(ctx, cmd, (c) => c.api.rpc('resources.create', { docs: resources, overwrite: force }));
   for (const w of res.warnings) warn(ctx, w);
   for (const line of res.written) ctx.stdout.write(line + '\n');
 }

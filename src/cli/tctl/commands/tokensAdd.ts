@@ -7,7 +7,7 @@ import { formatDuration } from '../../../shared/duration.js';
 export default async function (ctx: CliContext, cmd: Command): Promise<void> {
   const o = cmd.opts() as { type: string; appName?: string; appUri?: string; ttl: string; format: string };
   const t = await withConnection(ctx, cmd, (c) =>
-    c.api.rpc<{ token: string; expires: string; roles: string[]; proxyAddr: string; caPin: string }>('tokens.add', { type: o.type, appName: o.appName, appUri: o.appUri, ttl: o.ttl }),
+    c.api.rpc('tokens.add', { type: o.type, appName: o.appName, appUri: o.appUri, ttl: o.ttl }),
   );
   if (o.format === 'json') {
     return void ctx.stdout.write(JSON.stringify({ token: t.token, expires: t.expires, roles: t.roles, ca_pin: t.caPin, proxy: t.proxyAddr }, null, 2) + '\n');

@@ -8,7 +8,7 @@ import { warn } from '../../output.js';
 export default async function (ctx: CliContext, cmd: Command, name: string): Promise<void> {
   const o = cmd.opts() as { setRoles?: string[]; setAwsRoleArns?: string[] };
   if (!o.setRoles && !o.setAwsRoleArns) throw new TshError('USAGE', 'nothing to update', { hint: 'pass --set-roles and/or --set-aws-role-arns' });
-  const r = await withConnection(ctx, cmd, (c) => c.api.rpc<{ user: string; roles: string[]; traits: Record<string, string[]>; warnings: string[] }>('users.update', { name, roles: o.setRoles, awsRoleArns: o.setAwsRoleArns }));
+  const r = await withConnection(ctx, cmd, (c) => c.api.rpc('users.update', { name, roles: o.setRoles, awsRoleArns: o.setAwsRoleArns }));
   for (const w of r.warnings) warn(ctx, w);
   ctx.stdout.write(`User ${r.user} has been updated:\n`);
   if (o.setRoles) ctx.stdout.write(`\tNew roles: ${r.roles.join(',')}\n`);

@@ -26,7 +26,7 @@ import { generateKeyPair } from '../../../shared/pki/generateKeyPair.js';
 import { pemToDer } from '../../../shared/pki/readCertificate.js';
 import { parseRoleArn } from '../../../shared/aws/roleArn.js';
 import { sameSecret } from '../../../shared/text/sameSecret.js';
-import type { AppListing, AuditEventRecord } from '../../../shared/api/types.js';
+import type { AppListing } from '../../../shared/api/types.js';
 import type { AuthService } from '../../auth/authService.js';
 import type { Caller } from '../../auth/authContext.js';
 import { AuditEventCodes } from '../../auth/auditLog.js';
@@ -173,7 +173,7 @@ export function createWebUi(o: WebUiOptions): (req: IncomingMessage, res: Server
   }
 
   async function listing(s: SignedIn): Promise<AppListing[]> {
-    return (await auth.call('apps.list', s.caller, {})) as AppListing[];
+    return auth.call('apps.list', s.caller, {});
   }
 
   async function findApp(s: SignedIn, name: string): Promise<AppListing> {
@@ -222,7 +222,7 @@ export function createWebUi(o: WebUiOptions): (req: IncomingMessage, res: Server
     const type = eventTypes.includes(query.get('type') ?? '') ? query.get('type')! : '';
     const since = AUDIT_RANGES.some((r) => r.value === query.get('since')) ? query.get('since')! : '24h';
     const user = (query.get('user') ?? '').trim();
-    const found = ((await auth.call('audit.search', s.caller, { since, event: type || undefined })) as AuditEventRecord[]).filter((e) => !user || e.user === user).reverse();
+    const found = (await auth.call('audit.search', s.caller, { since, event: type || undefined })).filter((e) => !user || e.user === user).reverse();
     sendPage(res, 200, auditPage({ clusterName, user: s.user, filters: { type, user, since }, eventTypes, events: found.slice(0, AUDIT_LIMIT), truncatedAt: found.length > AUDIT_LIMIT ? AUDIT_LIMIT : undefined }));
   }
 }
