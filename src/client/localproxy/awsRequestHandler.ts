@@ -5,17 +5,22 @@
  * then nothing is forwarded.
  *
  *   request from the TLS terminator (CONNECT tunnel or endpoint URL)
- *     read     origin-form target only ("/path?query": 400 otherwise); body buffered,
- *              16 MiB at most (shared/http/readBody: 413)
+ *     read     origin-form target only ("/path?query": 400 otherwise); a body whose SHA-256
+ *              is signed is buffered (it is checked before anything leaves), 16 MiB at most
+ *              (shared/http/readBody: 413); UNSIGNED-PAYLOAD and aws-chunked bodies stream
  *     verify   SigV4: this run's fake keys, or keys an AssumeRole returned through here
  *              (body hash, signed headers, X-Amz-Date within 15 minutes)          else 403
- *              (quickVerify for the common shapes, verifySignature for the rest; both shared/sigv4)
+ *              (quickVerify for the common shapes, verifySignature for the rest; both shared/sigv4);
+ *              signed aws-chunked bodies: every chunk's signature as it passes (awsChunked),
+ *              a chunk going on only once it checked out
  *     usable?  the app login is not expired or logged out                 else the reason
  *     route    Host: the tunnel's AWS host, or in endpoint mode the host named by the SigV4 scope
  *     forward  to the cluster proxy (keep-alive mTLS pool); the response is streamed back,
  *              except a successful sts:AssumeRole answer, read to learn the chained keys
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { TshError, isCode } from '../../shared/errors.js';
 import { isAwsHost, stripPort } from '../../shared/aws/endpoints.js';
 import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requestedRoleArn } from '../../shared/aws/assumeRoleCall.js';
@@ -26,6 +31,8 @@ import { originFormTarget } from '../../shared/http/requestTarget.js';
 import { isLoopback } from '../../shared/net/hostPort.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
 import { quickVerify } from '../../shared/sigv4/quickVerify.js';
+import { AwsChunkedReader, payloadMode, type PayloadMode } from '../../shared/sigv4/awsChunked.js';
+import { signingKey } from '../../shared/sigv4/simpleSignature.js';
 import type { AwsCredentials, ParsedAuthorization, SignedRequest } from '../../shared/sigv4/types.js';
 import { maskSecrets } from '../../shared/text/maskSecrets.js';
 import type { FakeCredentials } from './fakeCredentials.js';
@@ -40,6 +47,14 @@ export const MAX_SKEW_MS = 15 * 60_000;
 interface Note {
   /** Which SigV4 check accepted or refused it. */
   verified?: 'quick' | 'full';
+}
+
+/** A request read as far as its signature check needs: buffered (`signed.body`) or still streaming. */
+interface ReadRequest {
+  signed: SignedRequest;
+  mode: PayloadMode;
+  /** The body still to come (UNSIGNED-PAYLOAD and aws-chunked); undefined when buffered. */
+  stream?: Readable;
 }
 
 /** What the handler works with; each part is swappable in tests. */
@@ -76,22 +91,31 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, note: Note): Promise<void> {
-    const signed = await read(req, res);
-    const auth = await verify(signed, note);
+    const request = await read(req, res);
+    const { auth, creds } = await verify(request, note);
     const blocked = deps.refusal();
     if (blocked) throw blocked;
     const awsHost = route(req, auth);
-    const upstream = await forward(req, signed, awsHost);
-    await answer(res, signed, auth, upstream);
+    const body = checkedBody(req, res, request, auth, creds);
+    const upstream = await forward(req, request.signed, body, awsHost);
+    await answer(res, request.signed, auth, upstream);
   }
 
-  /** The request as SigV4 sees it, its body buffered (the signature covers its hash). */
-  async function read(req: IncomingMessage, res: ServerResponse): Promise<SignedRequest> {
+  /**
+   * The request as SigV4 sees it. A body whose hash is signed is buffered
+   * (the hash is checked before anything is sent); the others stream, their
+   * signature covering the headers only (UNSIGNED-PAYLOAD) or each chunk
+   * (checked as it passes, see checkedBody).
+   */
+  async function read(req: IncomingMessage, res: ServerResponse): Promise<ReadRequest> {
     const { path, query } = originFormTarget(req.url);
+    const mode = payloadMode(req.headers['x-amz-content-sha256'] as string | undefined);
+    const base = { method: req.method ?? 'GET', path, query, headers: req.headers };
+    if (mode !== 'hash') return { signed: { ...base, body: EMPTY }, mode, stream: req };
     const declared = Number(req.headers['content-length'] ?? 0);
     try {
       if (declared > MAX_BODY_BYTES) throw bodyTooLarge(declared);
-      return { method: req.method ?? 'GET', path, query, headers: req.headers, body: await readBody(req) };
+      return { signed: { ...base, body: await readBody(req) }, mode };
     } catch (err) {
       // The rest of an oversized or broken body is not worth reading: close the connection after the answer.
       res.shouldKeepAlive = false;
@@ -100,7 +124,9 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
   }
 
   /** Checks the signature against the keys it claims: this run's fake ones, or chained ones handed out here. */
-  async function verify(signed: SignedRequest, note: Note): Promise<ParsedAuthorization> {
+  async function verify(request: ReadRequest, note: Note): Promise<{ auth: ParsedAuthorization; creds: AwsCredentials }> {
+    const { signed } = request;
+    const streamed = request.stream !== undefined;
     const scope = safeScope(signed.headers.authorization as string | undefined);
     const fakeKey = !scope || scope.accessKeyId === deps.fake.accessKeyId;
     const chained = fakeKey ? undefined : deps.assumedRoles.get(scope.accessKeyId);
@@ -109,17 +135,58 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
     }
     const creds: AwsCredentials = chained ? chained.credentials : deps.fake;
     const now = clock();
-    if (scope && quickVerify(signed, creds, scope, now, MAX_SKEW_MS)) {
+    if (scope && quickVerify(signed, creds, scope, now, MAX_SKEW_MS, streamed)) {
       note.verified = 'quick';
-      return scope;
+      return { auth: scope, creds };
     }
     note.verified = 'full';
     const { verifySignature } = await loadFullCheck();
-    const verdict = await verifySignature(signed, creds, { now, maxSkewMs: MAX_SKEW_MS });
+    const verdict = await verifySignature(signed, creds, { now, maxSkewMs: MAX_SKEW_MS, streamedBody: streamed });
     if (!verdict.ok) {
       throw denied(`request refused by the tsh local proxy: ${verdict.reason}`, 'sign requests with the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that tsh printed (or set for `tsh aws`)');
     }
-    return verdict.auth;
+    return { auth: verdict.auth, creds };
+  }
+
+  /**
+   * The body to send: the buffered one, or the stream. A signed aws-chunked
+   * body goes through a verifier that passes each chunk on only once its
+   * signature (chained from the header signature just checked) matched; a
+   * chunk that does not match ends the request before its bytes leave, and
+   * the client is told why. Whatever the client stops sending, the request
+   * to the cluster is ended too, so that nothing half-sent is taken for whole.
+   */
+  function checkedBody(req: IncomingMessage, res: ServerResponse, request: ReadRequest, auth: ParsedAuthorization, creds: AwsCredentials): Buffer | Readable {
+    if (!request.stream) return request.signed.body;
+    let body: Readable = request.stream;
+    if (request.mode === 'chunked-signed' || request.mode === 'chunked-signed-trailer') {
+      const decoded = Number(req.headers['x-amz-decoded-content-length']);
+      const verifier = new AwsChunkedReader({
+        mode: request.mode,
+        signing: {
+          key: signingKey(creds.secretAccessKey, auth.date, auth.region, auth.service),
+          amzDate: String(req.headers['x-amz-date']),
+          scope: `${auth.date}/${auth.region}/${auth.service}/aws4_request`,
+          seedSignature: auth.signature,
+        },
+        output: 'raw',
+        decodedLength: Number.isFinite(decoded) ? decoded : undefined,
+        maxChunkBytes: MAX_BODY_BYTES,
+      });
+      verifier.once('error', () => {
+        // The rest of a forged body is not read: the connection closes after the answer.
+        res.shouldKeepAlive = false;
+        req.unpipe(verifier);
+        req.resume();
+      });
+      body = req.pipe(verifier);
+    }
+    const cut = () => {
+      if (!req.complete && !body.destroyed) body.destroy(new TshError('BAD_INPUT', 'the client closed the connection mid-request'));
+    };
+    req.once('aborted', cut);
+    req.once('error', cut);
+    return body;
   }
 
   /**
@@ -141,7 +208,7 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
   }
 
   /** Sends the request to the cluster proxy; resolves with its response, body unread. */
-  async function forward(req: IncomingMessage, signed: SignedRequest, awsHost: string): Promise<IncomingMessage> {
+  async function forward(req: IncomingMessage, signed: SignedRequest, body: Buffer | Readable, awsHost: string): Promise<IncomingMessage> {
     // Raw [name, value, ...] lists: repeated headers stay apart and in order, and Node writes them
     // without building header objects (measurably cheaper per request). Headers named x-tsh-* are
     // dropped: no hop trusts them from a client, and none is set here.
@@ -152,10 +219,17 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
       if (HOP_BY_HOP_REQUEST.has(name) || name === 'host' || name === 'content-length' || name.startsWith('x-tsh-')) continue;
       headers.push(raw[i], raw[i + 1]);
     }
-    if (signed.body.length > 0 || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
-      headers.push('content-length', String(signed.body.length));
+    if (Buffer.isBuffer(body)) {
+      if (body.length > 0 || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
+        headers.push('content-length', String(body.length));
+      }
+      // The hash this check computed (the client signed it without the header): the app service then
+      // need not hash (or hold) the body again to re-sign it.
+      if (req.headers['x-amz-content-sha256'] === undefined) headers.push('x-amz-content-sha256', sha256Hex(body));
+    } else if (req.headers['content-length'] !== undefined) {
+      headers.push('content-length', String(req.headers['content-length']));
     }
-    return deps.upstream.request({ method: signed.method, path: req.url!, headers, body: signed.body }).catch((err) => {
+    return deps.upstream.request({ method: signed.method, path: req.url!, headers, body }).catch((err) => {
       throw err instanceof TshError ? err : new TshError('PROXY_UNREACHABLE', String(err));
     });
   }
@@ -189,6 +263,12 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
  * signer (~35 ms to load), which a `tsh aws` run whose requests all pass
  * the quick check never needs.
  */
+const EMPTY = Buffer.alloc(0);
+
+function sha256Hex(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
 let fullCheck: Promise<typeof import('../../shared/sigv4/verifySignature.js')> | undefined;
 function loadFullCheck(): Promise<typeof import('../../shared/sigv4/verifySignature.js')> {
   fullCheck ??= import('../../shared/sigv4/verifySignature.js');

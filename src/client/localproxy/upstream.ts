@@ -7,9 +7,9 @@
  *
  * The cluster closes these connections when the app session ends or the app
  * certificate expires, so a connection can die while idle in the pool: a
- * request that fails on a reused connection before any byte of a response
- * arrived is sent once more on a fresh one (its body is buffered, so this is
- * safe). When the app certificate is renewed, new requests go out on a new
+ * request with a buffered body that fails on a reused connection before any
+ * byte of a response arrived is sent once more on a fresh one. A streamed
+ * body cannot be sent twice: its failure is the caller's (SDKs retry). When the app certificate is renewed, new requests go out on a new
  * pool with the new certificate, while requests already in flight finish on
  * the old one, which is closed once they are done.
  */
@@ -18,7 +18,8 @@ import tls from 'node:tls';
 import { secureContextTrusting } from '../../shared/http/secureContextTrusting.js';
 import { ALPN } from '../../shared/api/protocol.js';
 import { isIP, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
+import { TshError } from '../../shared/errors.js';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { transportError } from '../../shared/http/apiClient.js';
 import { formatHostPort, parseHostPort } from '../../shared/net/hostPort.js';
@@ -42,14 +43,15 @@ export interface UpstreamOptions {
   idleTimeoutMs?: number;
 }
 
-/** One request to forward, with its body already read. */
+/** One request to forward. */
 export interface UpstreamRequest {
   method: string;
   /** Raw path and query, exactly as the client sent them. */
   path: string;
   /** Raw `[name, value, name, value...]` (repeats kept apart) or an object. */
   headers: OutgoingHttpHeaders | string[];
-  body: Buffer;
+  /** Buffered, or a stream sent as it comes (an error on it ends the request with that error). */
+  body: Buffer | Readable;
 }
 
 /** https.Agent whose connections send small TLS records at once (no Nagle delay between head and body). */
@@ -132,13 +134,18 @@ export class UpstreamPool {
         if (answered) return; // the response stream reports its own errors
         // A kept-alive connection the cluster closed while it sat idle: try once more on a new one.
         // The cluster closes all of a session's connections at once, so the other idle ones go too.
-        if (!isRetry && out.reusedSocket) {
+        if (!isRetry && out.reusedSocket && Buffer.isBuffer(req.body)) {
           for (const list of Object.values(agent.freeSockets)) for (const s of list ?? []) s.destroy();
           resolve(this.send(agent, req, true));
         }
-        else reject(transportError(err, this.addr));
+        // The body's own failure (a chunk signature that did not match, the client gone) is the answer.
+        else reject(err instanceof TshError ? err : transportError(err, this.addr));
       });
-      out.end(req.body);
+      if (Buffer.isBuffer(req.body)) out.end(req.body);
+      else {
+        req.body.once('error', (err) => out.destroy(err));
+        req.body.pipe(out);
+      }
     });
   }
 

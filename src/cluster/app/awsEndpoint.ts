@@ -140,3 +140,19 @@ export function checkedLookup(resolve: ResolveAll = systemResolver): LookupFunct
     );
   };
 }
+
+/** `<bucket>.s3.amazonaws.com`, `<bucket>.s3.<region>.amazonaws.com`, `<bucket>.s3-<region>.amazonaws.com`, `<bucket>.s3.dualstack.<region>...`. */
+const S3_VIRTUAL_HOST = /^(.+?)\.s3(?:[.-][a-z0-9.-]+)?\.amazonaws\.com(?:\.cn)?$/;
+
+/**
+ * The path prefix (`/<bucket>`) of a virtual-hosted-style S3 request, or ''
+ * for a path-style one. An endpoint override names one host for all of S3
+ * (LocalStack, MinIO, the sandbox), so a bucket that the client put in the
+ * Host must move into the path there, as the SDKs do themselves when they
+ * are given an endpoint URL. S3's own endpoint names (`s3.`, `s3-control.`,
+ * access points) have no bucket before `.s3`.
+ */
+export function s3PathStyle(awsHost: string): string {
+  const m = S3_VIRTUAL_HOST.exec(awsHost);
+  return m ? `/${m[1]}` : '';
+}

@@ -8,12 +8,16 @@
  *     access   the relayed certificate: an app cert of this cluster, unexpired, for this app;
  *              no lock in force against it; RBAC again (app_labels and aws_role_arns, allow
  *              minus deny, templates expanded)
- *     read     origin-form target only; SigV4 scope from Authorization; body, 16 MiB at most
+ *     read     origin-form target only; SigV4 scope from Authorization; the body streams, except
+ *              what must be read first: a query-protocol form (its action; AssumeRole answers
+ *              are recorded) or a body without x-amz-content-sha256 (hashed to re-sign), 16 MiB at most
  *     route    Host must be an AWS endpoint (or an AWS_ENDPOINT_URL* override names the
- *              destination); at connect time, its addresses must be public (awsEndpoint)
+ *              destination, S3's virtual-hosted bucket moved into the path); at connect time,
+ *              its addresses must be public (awsEndpoint)
  *     sign     a key this service handed out in this app session (issuedKeys): sent as signed;
  *              anything else: the client's signature dropped, re-signed with the session's role
- *              (STS AssumeRole, cached)
+ *              (STS AssumeRole, cached); a chunk-signed aws-chunked body is decoded and sent as
+ *              UNSIGNED-PAYLOAD with its decoded length (the tsh proxy checked every chunk)
  *     audit    the event on disk (auditSpool) before anything is sent
  *     forward  to AWS over keep-alive connections; the answer streamed back, except a
  *              successful sts:AssumeRole one, read to record the keys it hands out
@@ -21,6 +25,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import { TshError, isCode } from '../../shared/errors.js';
 import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requestedRoleArn } from '../../shared/aws/assumeRoleCall.js';
 import { sendAwsError } from '../../shared/http/awsError.js';
@@ -29,11 +34,12 @@ import { bodyTooLarge, MAX_BODY_BYTES, readBody } from '../../shared/http/readBo
 import { originFormTarget } from '../../shared/http/requestTarget.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
 import { signRequest } from '../../shared/sigv4/signRequest.js';
+import { AwsChunkedReader, payloadMode, UNSIGNED_PAYLOAD, type PayloadMode } from '../../shared/sigv4/awsChunked.js';
 import type { ParsedAuthorization } from '../../shared/sigv4/types.js';
 import type { AppRoute, Identity } from '../../shared/identity/identity.js';
 import type { AppConfig } from '../config/teleportConfig.js';
 import type { AccessChecker } from '../auth/accessChecker.js';
-import { checkedLookup, resolveAwsTarget, type AwsTarget, type ResolveAll } from './awsEndpoint.js';
+import { checkedLookup, resolveAwsTarget, s3PathStyle, type AwsTarget, type ResolveAll } from './awsEndpoint.js';
 import type { AssumeRoleCache } from './assumeRole.js';
 import type { AuditRecorder } from './auditSpool.js';
 import { IssuedKeys } from './issuedKeys.js';
@@ -79,19 +85,26 @@ interface Caller {
   route: AppRoute;
 }
 
-/** A request read whole: target, SigV4 scope and body. */
+/** A request read as far as it must be: target, SigV4 scope, and the body (buffered, or still streaming). */
 interface ReadRequest {
   method: string;
   url: string;
   path: string;
   query: string;
   scope: ParsedAuthorization;
+  mode: PayloadMode;
+  /** The buffered body; empty when it streams. */
   body: Buffer;
+  /** The body still to come, when it is not buffered. */
+  stream?: Readable;
 }
 
-/** The request as it goes to AWS: headers (with the signature) and the principal AWS will see. */
+/** The request as it goes to AWS: path, headers (with the signature), body, and the principal AWS will see. */
 interface Outgoing {
+  /** Path and query as sent (an override's base path and S3's moved bucket included). */
+  url: string;
   headers: Record<string, string | string[]>;
+  body: Buffer | Readable;
   /** The assumed-role ARN the request acts as. */
   principal?: string;
 }
@@ -100,6 +113,7 @@ interface Outgoing {
 const keptWhenChained = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 /** Request headers not copied to AWS: one hop's own, and the client's signature (re-signed). */
 const notForwarded = new Set([...HOP_BY_HOP_REQUEST, ...keptWhenChained]);
+const EMPTY = Buffer.alloc(0);
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -126,7 +140,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       step = 'read';
       request = await read(req, res);
       facts.service = request.scope.service;
-      facts.action = requestAction({ method: request.method, target: req.headers['x-amz-target'] as string | undefined, query: request.query, contentType: req.headers['content-type'], body: request.body });
+      facts.action = requestAction({ method: request.method, target: req.headers['x-amz-target'] as string | undefined, query: request.query, contentType: req.headers['content-type'], body: request.stream ? undefined : request.body });
       step = 'route';
       const target = resolveAwsTarget(req.headers.host, request.scope.service, deps.env);
       step = 'sign';
@@ -134,7 +148,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       step = 'audit';
       uid = await deps.audit.begin(eventName(request.scope), eventFields(req, ctx, request, outgoing));
       step = 'forward';
-      const upstream = await forward(request, target, outgoing);
+      const upstream = await forward(request, target, outgoing, res);
       relay(res, caller, request, upstream, (fields) => deps.audit.complete(uid!, { ...fields, duration_ms: clock().getTime() - started }));
     } catch (err) {
       if (!(err instanceof TshError)) deps.log.error('APP', `AWS request failed: ${(err as Error)?.stack ?? err}`);
@@ -166,25 +180,36 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     return { identity, app, route };
   }
 
-  /** Target, signature scope and body; nothing else of the request is interpreted. */
+  /**
+   * Target, signature scope and body; nothing else of the request is
+   * interpreted. The body streams unless it must be read first: a form
+   * (query protocols: its Action is audited, and an AssumeRole call's answer
+   * recorded) or one whose hash is not in x-amz-content-sha256 (the tsh
+   * proxy adds it; re-signing needs it).
+   */
   async function read(req: IncomingMessage, res: ServerResponse): Promise<ReadRequest> {
     const { path, query } = originFormTarget(req.url);
     const authz = req.headers.authorization;
     if (!authz) throw new TshError('CERTIFICATE', 'the request is not signed with SigV4', { hint: 'send AWS requests through `tsh aws` or `tsh proxy aws`' });
     const scope = parseAuthorization(authz);
+    const declaredHash = req.headers['x-amz-content-sha256'] as string | undefined;
+    const mode = payloadMode(declaredHash);
+    const request = { method: req.method ?? 'GET', url: req.url!, path, query, scope, mode };
+    const isForm = /^application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? ''));
+    if (!isForm && declaredHash !== undefined) return { ...request, body: EMPTY, stream: req };
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
       res.shouldKeepAlive = false;
       throw bodyTooLarge(declared);
     }
-    return { method: req.method ?? 'GET', url: req.url!, path, query, scope, body: await readBody(req) };
+    return { ...request, body: await readBody(req) };
   }
 
   /**
-   * The outgoing headers. A request signed with a key this service handed
-   * out in this app session goes as signed (AWS checks that signature);
-   * every other one is re-signed with the session's role, whatever key or
-   * header it came with.
+   * The outgoing request. One signed with a key this service handed out in
+   * this app session goes as signed (AWS checks that signature); every other
+   * one is re-signed with the session's role, whatever key or header it came
+   * with.
    */
   async function sign(caller: Caller, req: IncomingMessage, request: ReadRequest, target: AwsTarget): Promise<Outgoing> {
     const chained = issued.find(request.scope.accessKeyId, caller.route.sessionId);
@@ -196,19 +221,45 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       if (notForwarded.has(name) && !(chained && keptWhenChained.has(name))) continue;
       headers[name] = value.length === 1 ? value[0] : value;
     }
-    if (request.body.length || request.method === 'POST' || request.method === 'PUT') headers['content-length'] = String(request.body.length);
-    if (chained) return { headers, principal: chained.assumedRoleArn ?? chained.roleArn };
+    if (!request.stream && (request.body.length || request.method === 'POST' || request.method === 'PUT')) headers['content-length'] = String(request.body.length);
+    const body: Buffer | Readable = request.stream ?? request.body;
+    if (chained) return { url: target.basePath + request.url, headers, body, principal: chained.assumedRoleArn ?? chained.roleArn };
 
     const creds = await deps.credentials.get(caller.route.awsRoleArn, caller.identity.username, caller.app.awsExternalId);
     headers.host = target.host;
+    const resigned = request.mode === 'chunked-signed' || request.mode === 'chunked-signed-trailer' ? decodeChunked(headers, request) : body;
     const { scope } = request;
+    const path = target.basePath + (target.override && scope.service === 's3' ? s3PathStyle(target.awsHost) : '') + request.path;
     const signedHeaders = [...new Set([...scope.signedHeaders.filter((h) => h !== ':authority'), 'host'])].filter((h) => h in headers);
-    Object.assign(headers, await signRequest({ method: request.method, path: request.path, query: request.query, headers, body: request.body }, creds, { region: scope.region, service: scope.service, signedHeaders }));
-    return { headers, principal: creds.assumedRoleArn };
+    Object.assign(headers, await signRequest({ method: request.method, path, query: request.query, headers, body: request.body }, creds, { region: scope.region, service: scope.service, signedHeaders }));
+    return { url: request.query ? `${path}?${request.query}` : path, headers, body: resigned, principal: creds.assumedRoleArn };
+  }
+
+  /**
+   * A chunk-signed aws-chunked body, decoded for re-signing: its chunk
+   * signatures chain from the client's key (the tsh proxy checked each of
+   * them), so it goes on as its data alone, UNSIGNED-PAYLOAD with the decoded
+   * length, over TLS. That costs no hashing here, where re-chunking with
+   * signatures of our own would hash every byte again for no gain: the bytes
+   * were checked where the client's key is known, and this service signs what
+   * it sends either way. A trailer (a checksum) is dropped with the framing.
+   */
+  function decodeChunked(headers: Record<string, string | string[]>, request: ReadRequest): Readable {
+    const decodedLength = Number(headers['x-amz-decoded-content-length']);
+    if (!Number.isSafeInteger(decodedLength) || decodedLength < 0) throw new TshError('BAD_INPUT', 'an aws-chunked body needs x-amz-decoded-content-length');
+    const encodings = String(headers['content-encoding'] ?? '').split(',').map((e) => e.trim()).filter((e) => e && e !== 'aws-chunked');
+    if (encodings.length) headers['content-encoding'] = encodings.join(',');
+    else delete headers['content-encoding'];
+    delete headers['x-amz-decoded-content-length'];
+    delete headers['x-amz-trailer'];
+    headers['content-length'] = String(decodedLength);
+    headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
+    const reader = new AwsChunkedReader({ mode: request.mode as 'chunked-signed', output: 'decoded', decodedLength, maxChunkBytes: MAX_BODY_BYTES });
+    return request.stream!.pipe(reader);
   }
 
   /** Sends the request to AWS; resolves with the response, body unread. */
-  function forward(request: ReadRequest, target: AwsTarget, outgoing: Outgoing): Promise<IncomingMessage> {
+  function forward(request: ReadRequest, target: AwsTarget, outgoing: Outgoing, res: ServerResponse): Promise<IncomingMessage> {
     const plain = target.protocol === 'http:';
     const upstreamElapsed = startTimer();
     return new Promise<IncomingMessage>((resolve, reject) => {
@@ -216,7 +267,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
         hostname: target.hostname,
         port: target.port,
         method: request.method,
-        path: target.basePath + request.url,
+        path: outgoing.url,
         headers: outgoing.headers,
         agent: plain ? httpAgent : httpsAgent,
         servername: plain ? undefined : target.hostname,
@@ -228,7 +279,17 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
         resolve(response);
       });
       upstream.on('error', (err) => reject(err instanceof TshError ? err : unreachable(target, err)));
-      upstream.end(request.body);
+      const { body } = outgoing;
+      if (Buffer.isBuffer(body)) return void upstream.end(body);
+      // A body that breaks off (the client gone, broken framing) ends the request to AWS unfinished, never short.
+      const cut = (err?: Error) => {
+        res.shouldKeepAlive = false;
+        upstream.destroy(err instanceof TshError ? err : new TshError('BAD_INPUT', 'the request body ended early'));
+      };
+      body.once('error', cut);
+      if (body !== request.stream) request.stream?.once('error', cut);
+      request.stream?.once('aborted', cut);
+      body.pipe(upstream);
     });
   }
 
@@ -240,7 +301,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     });
     upstream.on('error', () => res.destroy());
     const learns =
-      request.scope.service === 'sts' && upstream.statusCode === 200 && request.method === 'POST' && isAssumeRoleCall(request.query, request.body, String(res.req.headers['content-type'] ?? ''));
+      !request.stream && request.scope.service === 'sts' && upstream.statusCode === 200 && request.method === 'POST' && isAssumeRoleCall(request.query, request.body, String(res.req.headers['content-type'] ?? ''));
     if (!learns) {
       res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders));
       upstream.pipe(res);

@@ -1,5 +1,6 @@
 import { TshError } from '../errors.js';
 import { createHash } from 'node:crypto';
+import { STREAMING_UNSIGNED_TRAILER } from './awsChunked.js';
 import { computeSignature } from './computeSignature.js';
 import { isSimpleRequest, simpleSignature } from './simpleSignature.js';
 import { parseQuery } from './parseQuery.js';
@@ -22,10 +23,11 @@ const GENERATED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token'
  * mode the client chose is kept: an incoming x-amz-content-sha256 of
  * `UNSIGNED-PAYLOAD` or a hex hash is reused as the payload hash (and signed
  * when it is in `signedHeaders`), so the forwarded body is never re-hashed
- * under a different policy; without the header the body is hashed. Streaming
- * payloads cannot be re-signed (their chunk signatures chain from the
- * client's key) and are refused with TshError('BAD_INPUT'), as is a signed
- * header the request does not carry.
+ * under a different policy; without the header the body is hashed. Of the
+ * streaming payloads only STREAMING-UNSIGNED-PAYLOAD-TRAILER can be re-signed
+ * as it is (its chunks carry no signatures); signed chunks chain from the
+ * client's key, so those are refused with TshError('BAD_INPUT') (the app
+ * service decodes them first), as is a signed header the request does not carry.
  */
 export async function signRequest(
   req: SignedRequest,
@@ -43,10 +45,10 @@ export async function signRequest(
   const unsignable = new Set<string>();
   const payloadHash = readHeader(req.headers, PAYLOAD_HEADER);
   if (payloadHash !== undefined) {
-    if (payloadHash.startsWith('STREAMING-')) {
+    if (payloadHash.startsWith('STREAMING-') && payloadHash !== STREAMING_UNSIGNED_TRAILER) {
       throw new TshError('BAD_INPUT', `cannot re-sign a streaming payload (${payloadHash.slice(0, 60)})`);
     }
-    if (payloadHash !== 'UNSIGNED-PAYLOAD' && !HEX_SHA256.test(payloadHash)) {
+    if (payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== STREAMING_UNSIGNED_TRAILER && !HEX_SHA256.test(payloadHash)) {
       throw new TshError('BAD_INPUT', 'x-amz-content-sha256 must be a SHA-256 hex digest or UNSIGNED-PAYLOAD');
     }
     headers[PAYLOAD_HEADER] = payloadHash;
