@@ -39,6 +39,7 @@ import { measureStartup, type StartupResult } from './lib/startup.js';
 import { measureSpool, renderSpool, type SpoolCell } from './lib/spool.js';
 import { busyCores, disturbance, HZ, statusMb } from './lib/proc.js';
 import { repoRoot, startWorld, type World } from './lib/world.js';
+import { ProcessSet } from './lib/processes.js';
 
 function parseArgs(argv: string[]) {
   const o = {
@@ -93,11 +94,14 @@ const gate = {
 };
 
 let world: World | undefined;
+// Made here, not in startWorld: an interrupt while the world is starting must stop what was started so far.
+const procs = new ProcessSet();
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     await world?.close().catch(() => {});
+    await procs.stopAll();
   }
   process.exit(code);
 }
@@ -105,7 +109,7 @@ process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
 process.on('exit', () => {
   // Last resort if something threw past the normal path: nothing may outlive the bench.
-  world?.procs.killAllNow();
+  procs.killAllNow();
   if (world) rmSync(world.root, { recursive: true, force: true });
 });
 
@@ -115,7 +119,7 @@ async function main(): Promise<void> {
   // The speed probe's best reading is the reference for "slowdown"; a few tries now give it a good start.
   for (let i = 0; i < 5; i++) probeSpeed();
   log(`speed probe: ${bestProbeMs().toFixed(1)} ms`);
-  world = await startWorld(log, { nodeArgs: opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`] : [], anchors: opts.anchors, go: opts.go });
+  world = await startWorld(log, procs, { nodeArgs: opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`] : [], anchors: opts.anchors, go: opts.go });
   const scenarios = scenariosOf(world).filter((s) => !opts.scenarios || opts.scenarios.includes(s));
 
   const cells: CellResult[] = [];

@@ -129,13 +129,12 @@ function must(r: { code: number; stdout: string; stderr: string }, what: string)
 }
 
 /**
- * Starts everything. `nodeArgs` (e.g. `--cpu-prof --cpu-prof-dir=DIR`) are
+ * Starts everything; `procs` holds every process started (the caller stops them, also when this fails or is interrupted). `nodeArgs` (e.g. `--cpu-prof --cpu-prof-dir=DIR`) are
  * given to the chain's processes only: the teleport processes and the tsh proxies.
  */
-export async function startWorld(log: (line: string) => void, opts: { nodeArgs?: string[]; anchors?: string; go?: boolean } = {}): Promise<World> {
+export async function startWorld(log: (line: string) => void, procs: ProcessSet, opts: { nodeArgs?: string[]; anchors?: string; go?: boolean } = {}): Promise<World> {
   const nodeArgs = opts.nodeArgs ?? [];
   const root = await mkdtemp(join(tmpdir(), 'tsh-bench-'));
-  const procs = new ProcessSet();
   const partial: Partial<World> = { root, procs };
   const closeAll = async () => {
     await procs.stopAll();

@@ -15,8 +15,8 @@
  *              a chunk going on only once it checked out
  *     usable?  the app login is not expired or logged out                 else the reason
  *     route    Host: the tunnel's AWS host, or in endpoint mode the host named by the SigV4 scope
- *     forward  to the cluster proxy (keep-alive mTLS pool); the response is streamed back,
- *              except a successful sts:AssumeRole answer, read to learn the chained keys
+ *     forward  to the cluster proxy (keep-alive mTLS pool, upstream.ts); the response is streamed
+ *              back, except a successful sts:AssumeRole answer, read to learn the chained keys
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,7 +25,7 @@ import { TshError, isCode } from '../../shared/errors.js';
 import { isAwsHost, stripPort } from '../../shared/aws/endpoints.js';
 import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requestedRoleArn } from '../../shared/aws/assumeRoleCall.js';
 import { sendAwsError } from '../../shared/http/awsError.js';
-import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST } from '../../shared/http/hopByHop.js';
+import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST, rawHeader } from '../../shared/http/hopByHop.js';
 import { bodyTooLarge, MAX_BODY_BYTES, readBody } from '../../shared/http/readBody.js';
 import { originFormTarget } from '../../shared/http/requestTarget.js';
 import { isLoopback } from '../../shared/net/hostPort.js';
@@ -38,7 +38,7 @@ import { maskSecrets } from '../../shared/text/maskSecrets.js';
 import type { FakeCredentials } from './fakeCredentials.js';
 import type { AssumedRoleStore } from './assumedRoles.js';
 import { awsHostForScope } from './scopeHost.js';
-import type { UpstreamRequest } from './upstream.js';
+import type { UpstreamPool } from './upstream.js';
 
 /** SigV4's allowed clock difference, as AWS applies it. */
 export const MAX_SKEW_MS = 15 * 60_000;
@@ -64,7 +64,7 @@ export interface AwsRequestHandlerDeps {
   /** Chained keys learned from AssumeRole responses. */
   assumedRoles: AssumedRoleStore;
   /** The pool to the cluster proxy. */
-  upstream: { request(req: UpstreamRequest): Promise<IncomingMessage> };
+  upstream: Pick<UpstreamPool, 'relay'>;
   /** The host a decrypted socket was opened for (TlsTerminator.hostOf). */
   servedHost(socket: object): string | undefined;
   /** Why requests cannot go out right now (login expired, app logged out), if they cannot. */
@@ -97,8 +97,7 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
     if (blocked) throw blocked;
     const awsHost = route(req, auth);
     const body = checkedBody(req, res, request, auth, creds);
-    const upstream = await forward(req, request.signed, body, awsHost);
-    await answer(res, request.signed, auth, upstream);
+    await forward(req, res, request.signed, auth, body, awsHost);
   }
 
   /**
@@ -207,11 +206,15 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
     return hostHeader;
   }
 
-  /** Sends the request to the cluster proxy; resolves with its response, body unread. */
-  async function forward(req: IncomingMessage, signed: SignedRequest, body: Buffer | Readable, awsHost: string): Promise<IncomingMessage> {
-    // Raw [name, value, ...] lists: repeated headers stay apart and in order, and Node writes them
-    // without building header objects (measurably cheaper per request). Headers named x-tsh-* are
-    // dropped: no hop trusts them from a client, and none is set here.
+  /**
+   * Sends the request to the cluster proxy and relays the answer as it
+   * arrives; resolves once it started, rejects when the cluster could not be
+   * reached (nothing answered yet). A successful AssumeRole answer is read
+   * whole first, to learn its keys.
+   */
+  function forward(req: IncomingMessage, res: ServerResponse, signed: SignedRequest, auth: ParsedAuthorization, body: Buffer | Readable, awsHost: string): Promise<void> {
+    // Raw [name, value, ...] lists: repeated headers stay apart and in order, and no header object is
+    // built. Headers named x-tsh-* are dropped: no hop trusts them from a client, and none is set here.
     const headers: string[] = ['host', awsHost];
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
@@ -229,33 +232,28 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
     } else if (req.headers['content-length'] !== undefined) {
       headers.push('content-length', String(req.headers['content-length']));
     }
-    return deps.upstream.request({ method: signed.method, path: req.url!, headers, body }).catch((err) => {
-      throw err instanceof TshError ? err : new TshError('PROXY_UNREACHABLE', String(err));
+    const learns = auth.service === 'sts' && signed.method === 'POST' && isAssumeRoleCall(signed.query, signed.body, signed.headers['content-type'] as string | undefined);
+    return new Promise<void>((resolve, reject) => {
+      deps.upstream.relay({ method: signed.method, path: req.url!, headers, body }, res, {
+        onStart: () => resolve(),
+        hold: (status) => (learns && status === 200 ? MAX_ASSUME_ROLE_ANSWER : undefined),
+        onHeld(status, text, rawHeaders, held) {
+          if (!held) return void res.destroy();
+          const learned = parseAssumeRoleResponse(held, rawHeader(rawHeaders, 'content-encoding'));
+          if (learned) deps.assumedRoles.add({ ...learned, roleArn: requestedRoleArn(signed.query, signed.body) });
+          res.writeHead(status, text, forwardedResponseHeaders(rawHeaders, held.length));
+          res.end(held);
+        },
+        onError: (err) => reject(err instanceof TshError ? err : new TshError('PROXY_UNREACHABLE', String(err))),
+      });
     });
   }
+}
 
-  /** Relays the response; a successful AssumeRole answer is read whole first, to learn its keys. */
-  async function answer(res: ServerResponse, signed: SignedRequest, auth: ParsedAuthorization, upstream: IncomingMessage): Promise<void> {
-    res.once('close', () => {
-      if (!upstream.complete) upstream.destroy();
-    });
-    const learns = auth.service === 'sts' && upstream.statusCode === 200 && signed.method === 'POST' && isAssumeRoleCall(signed.query, signed.body, signed.headers['content-type'] as string | undefined);
-    if (!learns) {
-      res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders));
-      upstream.on('error', () => res.destroy());
-      upstream.pipe(res);
-      return;
-    }
-    const body = await readBody(upstream, MAX_ASSUME_ROLE_ANSWER).catch(() => undefined);
-    if (!body) {
-      res.destroy();
-      return;
-    }
-    const learned = parseAssumeRoleResponse(body, String(upstream.headers['content-encoding'] ?? ''));
-    if (learned) deps.assumedRoles.add({ ...learned, roleArn: requestedRoleArn(signed.query, signed.body) });
-    res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders, body.length));
-    res.end(body);
-  }
+const EMPTY = Buffer.alloc(0);
+
+function sha256Hex(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
 }
 
 /**
@@ -263,12 +261,6 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
  * signer (~35 ms to load), which a `tsh aws` run whose requests all pass
  * the quick check never needs.
  */
-const EMPTY = Buffer.alloc(0);
-
-function sha256Hex(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
-}
-
 let fullCheck: Promise<typeof import('../../shared/sigv4/verifySignature.js')> | undefined;
 function loadFullCheck(): Promise<typeof import('../../shared/sigv4/verifySignature.js')> {
   fullCheck ??= import('../../shared/sigv4/verifySignature.js');

@@ -23,13 +23,16 @@
  *              successful sts:AssumeRole one, read to record the keys it hands out
  *     audit    the status added to the event
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { isIP } from 'node:net';
+import type { Pool } from 'undici';
+import { keepAlivePool } from '../../shared/http/keepAlivePool.js';
+import { relayResponse } from '../../shared/http/relayResponse.js';
 import { TshError, isCode } from '../../shared/errors.js';
 import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requestedRoleArn } from '../../shared/aws/assumeRoleCall.js';
 import { sendAwsError } from '../../shared/http/awsError.js';
-import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST } from '../../shared/http/hopByHop.js';
+import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST, rawHeader } from '../../shared/http/hopByHop.js';
 import { bodyTooLarge, MAX_BODY_BYTES, readBody } from '../../shared/http/readBody.js';
 import { originFormTarget } from '../../shared/http/requestTarget.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
@@ -114,14 +117,13 @@ const keptWhenChained = new Set(['authorization', 'x-amz-date', 'x-amz-security-
 /** Request headers not copied to AWS: one hop's own, and the client's signature (re-signed). */
 const notForwarded = new Set([...HOP_BY_HOP_REQUEST, ...keptWhenChained]);
 const EMPTY = Buffer.alloc(0);
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /** Builds the HTTP handler for relayed AWS requests. */
 export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const clock = deps.clock ?? (() => new Date());
   const issued = new IssuedKeys(clock);
   const lookup = checkedLookup(deps.resolve);
+  const pools = new Map<string, Pool>();
   return (req, res) => void serve(req, res);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -148,8 +150,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       step = 'audit';
       uid = await deps.audit.begin(eventName(request.scope), eventFields(req, ctx, request, outgoing));
       step = 'forward';
-      const upstream = await forward(request, target, outgoing, res);
-      relay(res, caller, request, upstream, (fields) => deps.audit.complete(uid!, { ...fields, duration_ms: clock().getTime() - started }));
+      await forward(caller, request, target, outgoing, res, (fields) => deps.audit.complete(uid!, { ...fields, duration_ms: clock().getTime() - started }));
     } catch (err) {
       if (!(err instanceof TshError)) deps.log.error('APP', `AWS request failed: ${(err as Error)?.stack ?? err}`);
       req.resume();
@@ -214,12 +215,14 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
   async function sign(caller: Caller, req: IncomingMessage, request: ReadRequest, target: AwsTarget): Promise<Outgoing> {
     const chained = issued.find(request.scope.accessKeyId, caller.route.sessionId);
     const headers: Record<string, string | string[]> = {};
-    // headersDistinct keeps repeated headers apart (req.headers joins them with ", ", which breaks signatures).
-    // Headers named x-tsh-* are dropped: no hop trusts them from a client.
-    for (const [name, value] of Object.entries(req.headersDistinct)) {
-      if (value === undefined || name.startsWith('x-tsh-')) continue;
-      if (notForwarded.has(name) && !(chained && keptWhenChained.has(name))) continue;
-      headers[name] = value.length === 1 ? value[0] : value;
+    // From the raw list: repeated headers stay apart (req.headers joins them with ", ", which breaks signatures),
+    // and no header object is built for a request's every read. Headers named x-tsh-* are dropped: no hop trusts them.
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      if (name.startsWith('x-tsh-') || (notForwarded.has(name) && !(chained && keptWhenChained.has(name)))) continue;
+      const seen = headers[name];
+      headers[name] = seen === undefined ? raw[i + 1] : Array.isArray(seen) ? [...seen, raw[i + 1]] : [seen, raw[i + 1]];
     }
     if (!request.stream && (request.body.length || request.method === 'POST' || request.method === 'PUT')) headers['content-length'] = String(request.body.length);
     const body: Buffer | Readable = request.stream ?? request.body;
@@ -258,65 +261,71 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     return request.stream!.pipe(reader);
   }
 
-  /** Sends the request to AWS; resolves with the response, body unread. */
-  function forward(request: ReadRequest, target: AwsTarget, outgoing: Outgoing, res: ServerResponse): Promise<IncomingMessage> {
-    const plain = target.protocol === 'http:';
+  /**
+   * Sends the request to AWS on a keep-alive pool and relays the answer as it
+   * arrives; resolves once the answer started (its status is in `res`),
+   * rejects when AWS could not be reached (nothing sent to the client yet). A
+   * successful sts:AssumeRole answer is read whole first, to record the keys
+   * it hands out. `done` gets the audit outcome when the answer has ended.
+   */
+  function forward(caller: Caller, request: ReadRequest, target: AwsTarget, outgoing: Outgoing, res: ServerResponse, done: (fields: Record<string, unknown>) => void): Promise<void> {
     const upstreamElapsed = startTimer();
-    return new Promise<IncomingMessage>((resolve, reject) => {
-      const upstream = (plain ? http : https).request({
-        hostname: target.hostname,
-        port: target.port,
-        method: request.method,
-        path: outgoing.url,
-        headers: outgoing.headers,
-        agent: plain ? httpAgent : httpsAgent,
-        servername: plain ? undefined : target.hostname,
-        // A destination an override names is the operator's; an AWS name is checked by address.
-        lookup: target.override ? undefined : lookup,
+    const { body } = outgoing;
+    if (!Buffer.isBuffer(body)) {
+      // A client gone mid-body ends the request to AWS unfinished, never short.
+      request.stream?.once('aborted', () => body.destroy(new TshError('BAD_INPUT', 'the client closed the connection mid-request')));
+      body.once('error', () => (res.shouldKeepAlive = false));
+    }
+    const learns = !request.stream && request.scope.service === 'sts' && request.method === 'POST' && isAssumeRoleCall(request.query, request.body, String(res.req.headers['content-type'] ?? ''));
+    return new Promise<void>((resolve, reject) => {
+      let status = 0;
+      relayResponse(poolFor(target), { path: outgoing.url, method: request.method, headers: flatHeaders(outgoing.headers), body }, res, {
+        onStart(s) {
+          status = s;
+          metrics.awsUpstream(request.scope.service, upstreamElapsed());
+          resolve();
+        },
+        hold: (s) => (learns && s === 200 ? MAX_ASSUME_ROLE_ANSWER : undefined),
+        onHeld(s, text, raw, held) {
+          if (!held) return void res.destroy();
+          const answer = parseAssumeRoleResponse(held, rawHeader(raw, 'content-encoding'));
+          if (answer) issued.add(caller.route.sessionId, answer, requestedRoleArn(request.query, request.body));
+          res.writeHead(s, text, forwardedResponseHeaders(raw, held.length));
+          res.end(held);
+        },
+        onError: (err) => reject(err instanceof TshError ? err : unreachable(target, err as NodeJS.ErrnoException)),
+        onEnd: (complete) => done(complete ? { status_code: status } : { status_code: status, error: 'the answer was cut off before it was complete' }),
       });
-      upstream.on('response', (response) => {
-        metrics.awsUpstream(request.scope.service, upstreamElapsed());
-        resolve(response);
-      });
-      upstream.on('error', (err) => reject(err instanceof TshError ? err : unreachable(target, err)));
-      const { body } = outgoing;
-      if (Buffer.isBuffer(body)) return void upstream.end(body);
-      // A body that breaks off (the client gone, broken framing) ends the request to AWS unfinished, never short.
-      const cut = (err?: Error) => {
-        res.shouldKeepAlive = false;
-        upstream.destroy(err instanceof TshError ? err : new TshError('BAD_INPUT', 'the request body ended early'));
-      };
-      body.once('error', cut);
-      if (body !== request.stream) request.stream?.once('error', cut);
-      request.stream?.once('aborted', cut);
-      body.pipe(upstream);
     });
   }
 
-  /** Streams the answer back; a successful AssumeRole answer is read whole first, to record the keys it hands out. */
-  function relay(res: ServerResponse, caller: Caller, request: ReadRequest, upstream: IncomingMessage, done: (fields: Record<string, unknown>) => void): void {
-    res.once('close', () => {
-      if (!upstream.complete) upstream.destroy();
-      done(res.writableFinished ? { status_code: upstream.statusCode } : { status_code: upstream.statusCode, error: 'the answer was cut off before it was complete' });
-    });
-    upstream.on('error', () => res.destroy());
-    const learns =
-      !request.stream && request.scope.service === 'sts' && upstream.statusCode === 200 && request.method === 'POST' && isAssumeRoleCall(request.query, request.body, String(res.req.headers['content-type'] ?? ''));
-    if (!learns) {
-      res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders));
-      upstream.pipe(res);
-      return;
+  /** The keep-alive pool to a destination, made on first use. */
+  function poolFor(target: AwsTarget): Pool {
+    const origin = `${target.protocol}//${target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname}:${target.port}`;
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = keepAlivePool({
+        origin,
+        tls: target.protocol === 'https:' ? { servername: isIP(target.hostname) ? '' : target.hostname } : undefined,
+        // The operator's override is connected to as named; an AWS name only at the public addresses it resolves to.
+        lookup: target.override ? undefined : lookup,
+        idleTimeoutMs: 30_000,
+      });
+      pools.set(origin, pool);
     }
-    readBody(upstream, MAX_ASSUME_ROLE_ANSWER).then(
-      (body) => {
-        const answer = parseAssumeRoleResponse(body, String(upstream.headers['content-encoding'] ?? ''));
-        if (answer) issued.add(caller.route.sessionId, answer, requestedRoleArn(request.query, request.body));
-        res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders, body.length));
-        res.end(body);
-      },
-      () => res.destroy(),
-    );
+    return pool;
   }
+}
+
+/** Outgoing headers as undici takes them: [name, value, ...], repeats kept apart. */
+function flatHeaders(headers: Record<string, string | string[]>): string[] {
+  const out: string[] = [];
+  for (const name in headers) {
+    const v = headers[name];
+    if (Array.isArray(v)) for (const x of v) out.push(name, x);
+    else out.push(name, v);
+  }
+  return out;
 }
 
 /** Teleport's event for DynamoDB (and DAX) requests, and the general one for the rest. */

@@ -78,24 +78,48 @@ export async function signRequest(
 
 /**
  * The same signature as the full signer for simple requests (see
- * simpleSignature), without building a signer per request.
+ * simpleSignature), without building a signer per request. It runs for
+ * every request the app service re-signs, so it builds no more than it
+ * must: no header-object copies, no sets.
  */
 function signSimple(
   req: SignedRequest,
   creds: AwsCredentials,
   o: { region: string; service: string; names: string[]; headers: Record<string, string>; signingDate: Date; payloadHash: string },
 ): Record<string, string> | undefined {
-  const amzDate = o.signingDate.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const headers: Record<string, string> = { ...o.headers, 'x-amz-date': amzDate };
-  if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
-  const signedHeaders = [...new Set([...o.names, 'x-amz-date', ...(creds.sessionToken ? ['x-amz-security-token'] : [])])].sort();
+  const amzDate = formatAmzDate(o.signingDate);
+  const token = creds.sessionToken;
+  const headers = o.headers;
+  headers['x-amz-date'] = amzDate;
+  if (token) headers['x-amz-security-token'] = token;
+  const signedHeaders = o.names.slice();
+  signedHeaders.push('x-amz-date');
+  if (token) signedHeaders.push('x-amz-security-token');
+  signedHeaders.sort();
+  let n = 0;
+  for (let i = 0; i < signedHeaders.length; i++) if (i === 0 || signedHeaders[i] !== signedHeaders[n - 1]) signedHeaders[n++] = signedHeaders[i];
+  signedHeaders.length = n;
   const signature = simpleSignature({ method: req.method, path: req.path, headers, signedHeaders, payloadHash: o.payloadHash, amzDate, region: o.region, service: o.service, secretAccessKey: creds.secretAccessKey });
-  if (!signature) return undefined;
-  const scope = `${amzDate.slice(0, 8)}/${o.region}/${o.service}/aws4_request`;
+  if (!signature) {
+    delete headers['x-amz-date'];
+    delete headers['x-amz-security-token'];
+    return undefined;
+  }
   const out: Record<string, string> = {
-    authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature.toString('hex')}`,
+    authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${amzDate.slice(0, 8)}/${o.region}/${o.service}/aws4_request, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature.toString('hex')}`,
     'x-amz-date': amzDate,
   };
-  if (creds.sessionToken) out['x-amz-security-token'] = creds.sessionToken;
+  if (token) out['x-amz-security-token'] = token;
   return out;
+}
+
+/** X-Amz-Date (YYYYMMDDTHHMMSSZ) of a time; the last one is kept, as requests of the same second share it. */
+let lastDate = { second: NaN, text: '' };
+function formatAmzDate(d: Date): string {
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastDate.second) {
+    const iso = d.toISOString();
+    lastDate = { second, text: `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z` };
+  }
+  return lastDate.text;
 }
