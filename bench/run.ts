@@ -24,6 +24,7 @@
  * --warmup-ms 2000, --measure-ms 5000, --budget-min 16,
  * --download-mib 256, --upload-mib 64, --anchors DIR (the reference chains; default bench/anchors),
  * --client undici|raw|node (the load generator's HTTP client, see bench/loadgen.mjs),
+ * --node-flags "FLAGS" (extra node flags for the chain's processes, to try V8 settings),
  * --cpu-prof DIR (V8 CPU profiles of the chain's processes, written when they stop;
  * profiling slows them, so figures from such a run are not comparable).
  */
@@ -44,7 +45,7 @@ import { ProcessSet } from './lib/processes.js';
 function parseArgs(argv: string[]) {
   const o = {
     reps: 3, quick: false, concurrency: [1, 8, 32, 128], scenarios: undefined as Scenario[] | undefined, startup: true, throughput: true, transfer: true, spool: true, go: true,
-    warmupMs: 2000, measureMs: 5000, budgetMin: 16, cpuProfDir: '', client: 'undici' as Client, downloadMib: 256, uploadMib: 64, anchors: '',
+    warmupMs: 2000, measureMs: 5000, budgetMin: 16, cpuProfDir: '', client: 'undici' as Client, downloadMib: 256, uploadMib: 64, anchors: '', nodeFlags: [] as string[],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -61,6 +62,7 @@ function parseArgs(argv: string[]) {
     else if (a === '--download-mib') o.downloadMib = Number(next());
     else if (a === '--upload-mib') o.uploadMib = Number(next());
     else if (a === '--anchors') o.anchors = next();
+    else if (a === '--node-flags') o.nodeFlags = next().split(/\s+/).filter(Boolean);
     else if (a === '--warmup-ms') o.warmupMs = Number(next());
     else if (a === '--measure-ms') o.measureMs = Number(next());
     else if (a === '--budget-min') o.budgetMin = Number(next());
@@ -119,7 +121,8 @@ async function main(): Promise<void> {
   // The speed probe's best reading is the reference for "slowdown"; a few tries now give it a good start.
   for (let i = 0; i < 5; i++) probeSpeed();
   log(`speed probe: ${bestProbeMs().toFixed(1)} ms`);
-  world = await startWorld(log, procs, { nodeArgs: opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`] : [], anchors: opts.anchors, go: opts.go });
+  const nodeArgs = [...opts.nodeFlags, ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`] : [])];
+  world = await startWorld(log, procs, { nodeArgs, anchors: opts.anchors, go: opts.go });
   const scenarios = scenariosOf(world).filter((s) => !opts.scenarios || opts.scenarios.includes(s));
 
   const cells: CellResult[] = [];
