@@ -107,7 +107,7 @@ export class UpstreamPool {
       if (gen.retired && gen.inFlight === 0) void gen.pool.destroy();
     };
     const send = (isRetry: boolean) =>
-      relayResponse(gen.pool, { ...req, body: req.body }, res, {
+      relayResponse(gen.pool, req, res, {
         ...hooks,
         onError: (err) => {
           // A kept-alive connection the cluster closed while it sat idle: a buffered request goes once more on a new
