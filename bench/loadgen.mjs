@@ -11,16 +11,21 @@
 // dynamodb.us-east-1.amazonaws.com:443, with TLS checked against the given CA
 // (the local CA); in direct mode it goes straight to the fake upstream.
 //
-// The HTTP client is a minimal one written for this (write the prepared
-// request bytes, parse status line, Content-Length or chunked body), so the
-// generator costs as little CPU per request as possible: on 2 cores, a heavy
-// client would slow "direct" more than the chain and flatter the ratios.
+// The HTTP client is undici by default (`client: 'undici'`: a Pool direct,
+// a ProxyAgent through HTTPS_PROXY), the stock client the reference chains
+// were measured with, so every ratio compares with theirs. `client: 'raw'`
+// is a minimal one written for this (prepared request bytes, status line,
+// Content-Length or chunked body) that costs the least CPU per request;
+// `client: 'node'` is Node's https.Agent.
 //
 // Timeline: connect all C, warm up for warmupMs, then a measured window of
 // measureMs. At both edges it reads /proc/<pid>/stat (utime+stime) of every
 // pid it was given, and /proc/stat for the whole machine, so CPU is counted
 // over exactly the window in which requests were counted (a request counts
-// when its response completes inside the window).
+// when its response completes inside the window). It also reads the
+// machine's TCP table (/proc/net/tcp) at both edges: for each leg of the
+// chain (the port its next hop listens on) the established connections, and
+// how many were opened inside the window (0 on every leg = keep-alive held).
 import net from 'node:net';
 import tls from 'node:tls';
 import https from 'node:https';
@@ -29,6 +34,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
+import { Pool, ProxyAgent } from 'undici';
 
 const cfg = JSON.parse(process.argv[2]);
 const AWS_HOST = cfg.awsHost ?? 'dynamodb.us-east-1.amazonaws.com';
@@ -59,14 +65,17 @@ async function signedRequestBytes() {
     service: 'dynamodb',
     sha256: Hash.bind(null, 'sha256'),
   });
+  // Signed as the SDKs sign (smithy: the body's hash in x-amz-content-sha256, signed), without Content-Length
+  // among the signed headers: the Go chain's signer takes the length from the request it builds, not the
+  // header, so a signed Content-Length would fail its check. botocore signs no Content-Length either.
   const headers = {
     host: AWS_HOST,
     'content-type': 'application/x-amz-json-1.0',
     'x-amz-target': 'DynamoDB_20120810.GetItem',
-    'content-length': String(body.length),
     'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
   };
   const signed = await signer.sign({ method: 'POST', protocol: 'https:', hostname: AWS_HOST, path: '/', query: {}, headers, body });
+  signed.headers['content-length'] = String(body.length);
   let head = 'POST / HTTP/1.1\r\n';
   for (const [k, v] of Object.entries(signed.headers)) head += `${k}: ${v}\r\n`;
   head += 'connection: keep-alive\r\n\r\n';
@@ -91,11 +100,46 @@ function machineTicks() {
   return { task: user + nice + system, irq: irq + softirq, steal, idle: idle + iowait, total: line.slice(0, 8).reduce((a, b) => a + b, 0) };
 }
 
+/** Client ends of established loopback TCP connections, by the port they connect to: Map<port, Set<local port>>. */
+function tcpClients() {
+  const byPort = new Map();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'latin1');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 4 || f[3] !== '01') continue; // ESTABLISHED
+      const local = parseInt(f[1].split(':')[1], 16);
+      const remote = parseInt(f[2].split(':')[1], 16);
+      if (!byPort.has(remote)) byPort.set(remote, new Set());
+      byPort.get(remote).add(local);
+    }
+  }
+  return byPort;
+}
+
 function snapshot() {
   const procs = {};
   for (const [label, pid] of Object.entries(cfg.pids ?? {})) procs[label] = procTicks(pid);
   procs.loadgen = procTicks(process.pid);
-  return { at: performance.now(), procs, machine: machineTicks() };
+  return { at: performance.now(), epochMs: Date.now(), procs, machine: machineTicks(), tcp: cfg.legs ? tcpClients() : new Map() };
+}
+
+/** Per leg: connections open at the window's end, and how many of them were opened inside it. */
+function legConnections(start, end) {
+  const out = {};
+  for (const [leg, port] of Object.entries(cfg.legs ?? {})) {
+    const a = start.tcp.get(port) ?? new Set();
+    const b = end.tcp.get(port) ?? new Set();
+    let opened = 0;
+    for (const p of b) if (!a.has(p)) opened++;
+    out[leg] = { open: b.size, opened };
+  }
+  return out;
 }
 
 // ---------- connections ----------
@@ -255,12 +299,28 @@ function nodeRequest(agent, signed) {
   });
 }
 
+// ---------- undici (--client undici, the default): Pool direct, ProxyAgent through the proxy ----------
+
+function undiciDispatcher() {
+  if (cfg.mode === 'direct') {
+    // undici checks the certificate against the Host header (the AWS host): check the chain only, as the anchors' inner legs do.
+    return new Pool(`https://${cfg.upstream.host}:${cfg.upstream.port}`, { connections: cfg.concurrency, pipelining: 1, connect: { ca, servername: 'localhost', checkServerIdentity: () => undefined } });
+  }
+  return new ProxyAgent({ uri: `http://${cfg.proxy.host}:${cfg.proxy.port}`, connections: cfg.concurrency, pipelining: 1, requestTls: { ca, servername: AWS_HOST } });
+}
+
+async function undiciRequest(dispatcher, signed) {
+  const res = await dispatcher.request({ origin: cfg.mode === 'direct' ? undefined : `https://${AWS_HOST}`, path: '/', method: 'POST', headers: signed.headers, body: signed.body });
+  const b = await res.body.arrayBuffer();
+  return { status: res.statusCode, bytes: b.byteLength };
+}
+
 // ---------- the run ----------
 
 const signed = await signedRequestBytes();
 const { bytes, bodyBytes: requestBytes } = signed;
 const C = cfg.concurrency;
-const client = cfg.client ?? 'raw';
+const client = cfg.client ?? 'undici';
 let measuring = false;
 let stopping = false;
 let count = 0;
@@ -322,11 +382,11 @@ async function worker(first) {
   conn.socket.destroy();
 }
 
-async function nodeWorker(agent) {
+async function pooledWorker(send) {
   while (!stopping) {
     const t0 = performance.now();
     try {
-      const r = await nodeRequest(agent, signed);
+      const r = await send();
       record(r, t0, performance.now());
     } catch (err) {
       recordFailure(err);
@@ -339,6 +399,7 @@ const sockets = [];
 let agent;
 try {
   if (client === 'node') agent = nodeAgent();
+  else if (client === 'undici') agent = undiciDispatcher();
   // Open connections in small groups: a burst of 128 CONNECTs at once is not what a client pool does.
   else for (let i = 0; i < C; i += 16) {
     sockets.push(...(await Promise.all(Array.from({ length: Math.min(16, C - i) }, () => openTls()))));
@@ -348,7 +409,8 @@ try {
   process.exit(2);
 }
 const connectMs = performance.now() - connectStarted;
-const workers = client === 'node' ? Array.from({ length: C }, () => nodeWorker(agent)) : sockets.map((s) => worker(s));
+const send = client === 'node' ? () => nodeRequest(agent, signed) : () => undiciRequest(agent, signed);
+const workers = client === 'raw' ? sockets.map((s) => worker(s)) : Array.from({ length: C }, () => pooledWorker(send));
 await new Promise((r) => setTimeout(r, cfg.warmupMs));
 const start = snapshot();
 measuring = true;
@@ -357,7 +419,7 @@ measuring = false;
 const end = snapshot();
 stopping = true;
 await Promise.race([Promise.all(workers), new Promise((r) => setTimeout(r, 3000))]);
-agent?.destroy();
+await Promise.race([agent?.destroy(), new Promise((r) => setTimeout(r, 1000))]);
 
 latencies.sort((a, b) => a - b);
 const q = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
@@ -384,6 +446,8 @@ process.stdout.write(
     errorSamples,
     latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: latencies[latencies.length - 1] ?? NaN, mean: latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1) },
     cpuTicks,
+    window: { startMs: start.epochMs, endMs: end.epochMs },
+    legs: legConnections(start, end),
     // Raw readings at the end of the window, so the caller can measure work the chain does after it.
     endTicks: end.procs,
     machineTicks: machine,

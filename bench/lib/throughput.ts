@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { disturbance, HZ, procTicks, speedProbe, waitQuiet, type GateOptions } from './proc.js';
 import { baseEnv, repoRoot, type World } from './world.js';
 
-export type Scenario = 'direct' | 'separate' | 'one';
-export const SCENARIOS: Scenario[] = ['direct', 'separate', 'one'];
+export type Scenario = 'direct' | 'naive' | 'go' | 'separate' | 'one';
+export const SCENARIOS: Scenario[] = ['direct', 'naive', 'go', 'separate', 'one'];
 export const SCENARIO_TITLE: Record<Scenario, string> = {
   direct: 'direct (client -> upstream)',
+  naive: 'plain Node chain (anchor)',
+  go: 'Go chain (anchor)',
   separate: 'chain, separate processes',
   one: 'chain, auth+proxy+app in one process',
 };
@@ -19,6 +21,8 @@ export const SCENARIO_TITLE: Record<Scenario, string> = {
 /** The chain's processes (labels of World.pids) whose CPU is summed per request. */
 export const CHAIN: Record<Scenario, string[]> = {
   direct: [],
+  naive: ['naive1', 'naive2', 'naive3'],
+  go: ['go1', 'go2', 'go3'],
   separate: ['tshA', 'clusterA', 'appA'],
   one: ['tshB', 'clusterB'],
 };
@@ -28,9 +32,20 @@ export const LABEL: Record<string, string> = {
   appA: 'app service',
   tshB: 'tsh proxy',
   clusterB: 'teleport (auth+proxy+app)',
+  naive1: 'hop1',
+  naive2: 'hop2',
+  naive3: 'hop3',
+  go1: 'hop1',
+  go2: 'hop2',
+  go3: 'hop3',
   upstream: 'upstream',
   loadgen: 'load generator',
 };
+
+/** The scenarios this world can run (the Go chain only where it was built). */
+export function scenariosOf(world: World): Scenario[] {
+  return SCENARIOS.filter((s) => s !== 'go' || world.go);
+}
 
 export interface LoadgenOutput {
   fatal?: string;
@@ -47,6 +62,9 @@ export interface LoadgenOutput {
   cpuTicks: Record<string, number>;
   endTicks: Record<string, number>;
   machineTicks: { task: number; irq: number; steal: number; idle: number };
+  window: { startMs: number; endMs: number };
+  /** Per leg: connections open at the window's end, and opened inside it. */
+  legs: Record<string, { open: number; opened: number }>;
 }
 
 export interface CellResult {
@@ -88,11 +106,17 @@ export interface CellResult {
   /** Cores busy just before the run (the quiet gate's last reading), and whether the gate was met. */
   gate: { quiet: boolean; cores: number; waitedMs: number };
   errorSamples: string[];
+  /** Per leg of the chain (named by the hop it connects to): connections open at the window's end, opened inside it. */
+  legs: Record<string, { open: number; opened: number }>;
+  /** TLS connections the upstream accepted inside the measured window (its own count). */
+  upstreamHandshakes: number;
 }
 
+export type Client = 'undici' | 'raw' | 'node';
+
 export interface CellOptions extends GateOptions {
-  /** Load generator's HTTP client: 'raw' (minimal, the default) or 'node' (https.Agent). */
-  client: 'raw' | 'node';
+  /** Load generator's HTTP client: 'undici' (the default, as the anchors were measured), 'raw' (minimal) or 'node' (https.Agent). */
+  client: Client;
   warmupMs: number;
   measureMs: number;
 }
@@ -108,8 +132,22 @@ function loadgenConfig(world: World, scenario: Scenario, concurrency: number, op
       credentials: { accessKeyId: 'AKIDBENCHDIRECT00000', secretAccessKey: 'direct-secret-not-checked' },
     };
   }
+  const up = world.upstream.port;
+  if (scenario === 'naive' || scenario === 'go') {
+    const a = world[scenario]!;
+    return {
+      ...common,
+      mode: 'proxy',
+      proxy: { host: '127.0.0.1', port: a.ports.hop1 },
+      caFile: a.caFile,
+      credentials: a.credentials,
+      legs: { 'client->hop1': a.ports.hop1, 'hop1->hop2': a.ports.hop2, 'hop2->hop3': a.ports.hop3, '->upstream': up },
+    };
+  }
   const t = scenario === 'separate' ? world.tshA : world.tshB;
-  return { ...common, mode: 'proxy', proxy: { host: t.host, port: t.port }, caFile: t.caFile, credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey } };
+  const cluster = new URL(`https://${scenario === 'separate' ? world.clusterA.proxyAddr : world.clusterB.proxyAddr}`);
+  const legs: Record<string, number> = { 'client->tsh': t.port, 'tsh->proxy': Number(cluster.port), '->upstream': up };
+  return { ...common, mode: 'proxy', proxy: { host: t.host, port: t.port }, caFile: t.caFile, credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey }, legs };
 }
 
 /** Runs the load generator once and returns what it printed. */
@@ -175,7 +213,7 @@ async function waitIdle(pids: Record<string, number>, endTicks: Record<string, n
   return { ticks, ms: Date.now() - started };
 }
 
-function toCell(scenario: Scenario, concurrency: number, rep: number, attempts: number, o: LoadgenOutput, gate: CellResult['gate'], probeMs: number, tail: { ticks: Record<string, number>; ms: number }): CellResult {
+function toCell(scenario: Scenario, concurrency: number, rep: number, attempts: number, o: LoadgenOutput, gate: CellResult['gate'], probeMs: number, tail: { ticks: Record<string, number>; ms: number }, upstreamHandshakes: number): CellResult {
   const cpuUsPerReq: Record<string, number> = {};
   let ours = 0;
   for (const [k, ticks] of Object.entries(o.cpuTicks)) {
@@ -213,6 +251,8 @@ function toCell(scenario: Scenario, concurrency: number, rep: number, attempts: 
     probeMs,
     gate,
     errorSamples: o.requests === 0 ? [...o.errorSamples, 'no request completed in the measured window'] : o.errorSamples,
+    legs: o.legs ?? {},
+    upstreamHandshakes,
   };
 }
 
@@ -225,14 +265,15 @@ export async function runCell(world: World, scenario: Scenario, concurrency: num
     const out = await runLoadgen(loadgenConfig(world, scenario, concurrency, opts));
     const tail = await waitIdle(world.pids(), out.endTicks);
     const after = probeSpeed();
+    const handshakes = (await world.upstream.handshakes()).filter((t) => t >= out.window.startMs && t <= out.window.endMs).length;
     // The better of the two readings: a momentary blip in one probe is not a disturbed run; slowness on both sides is.
-    const cell = toCell(scenario, concurrency, rep, attempt, out, gate, Math.min(before, after), tail);
+    const cell = toCell(scenario, concurrency, rep, attempt, out, gate, Math.min(before, after), tail, handshakes);
     if (!best || disturbance(cell, opts) < disturbance(best, opts)) best = { ...cell, attempts: attempt };
     best.attempts = attempt;
     const disturbed = disturbance(cell, opts) > 1;
     opts.log(
       `${scenario.padEnd(8)} C=${String(concurrency).padEnd(3)} rep ${rep} try ${attempt}: ${cell.rps.toFixed(0).padStart(6)} req/s  p50 ${cell.p50.toFixed(2)} p99 ${cell.p99.toFixed(2)} ms  ` +
-        `chain ${scenario === 'direct' ? '-' : cell.chainUsPerReq.toFixed(0)} µs/req${cell.chainTailUsPerReq >= 1 ? ` (+${cell.chainTailUsPerReq.toFixed(0)} after, ${(cell.tailMs / 1000).toFixed(1)} s)` : ''}  errors ${cell.errors}  other load ${cell.otherCores.toFixed(2)} core, speed x${cell.slowdown.toFixed(2)}${gate.quiet ? '' : ` (gate not met: ${gate.cores.toFixed(2)})`}${disturbed ? '  DISTURBED' : ''}`,
+        `${scenario === 'direct' ? '' : `new conns ${Object.values(cell.legs).reduce((a, l) => a + l.opened, 0)}+${cell.upstreamHandshakes}  `}chain ${scenario === 'direct' ? '-' : cell.chainUsPerReq.toFixed(0)} µs/req${cell.chainTailUsPerReq >= 1 ? ` (+${cell.chainTailUsPerReq.toFixed(0)} after, ${(cell.tailMs / 1000).toFixed(1)} s)` : ''}  errors ${cell.errors}  other load ${cell.otherCores.toFixed(2)} core, speed x${cell.slowdown.toFixed(2)}${gate.quiet ? '' : ` (gate not met: ${gate.cores.toFixed(2)})`}${disturbed ? '  DISTURBED' : ''}`,
     );
     if (!disturbed || attempt > opts.maxRetries || !opts.mayRetry()) return best;
   }

@@ -9,14 +9,18 @@
  *   app S       teleport: app service "sandbox" -> sandbox   process   (for `tsh aws ... list-tables`)
  *   cluster B   teleport: auth + proxy + app "aws" -> upstream, one process
  *   tsh A / B   `tsh proxy aws --app aws` logged in to A / B
+ *   naive, go   the reference chains (bench/lib/anchors.ts), 3 processes each -> upstream
  *
  * Every app service assumes its role at the sandbox's STS with the sandbox's
  * operator key; the upstream's CA reaches them through NODE_EXTRA_CA_CERTS.
  */
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { anchorCerts, anchorsDir, buildGoChain, startAnchor, type AnchorChain } from './anchors.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { ApiClient } from '../../src/shared/http/apiClient.js';
 import { seedAppServiceYaml } from '../../test/helpers/appService.js';
@@ -54,7 +58,12 @@ export interface UserHome {
 export interface World {
   root: string;
   procs: ProcessSet;
-  upstream: { proc: Started; port: number; caFile: string };
+  upstream: { proc: Started; port: number; caFile: string; handshakes(): Promise<number[]> };
+  naive: AnchorChain;
+  /** Undefined when the Go chain cannot be built here (`goSkipped` says why). */
+  go?: AnchorChain;
+  goSkipped?: string;
+  anchorsNote: string;
   sandbox: Sandbox;
   clusterA: TeleportProc;
   appA: Started;
@@ -120,13 +129,12 @@ function must(r: { code: number; stdout: string; stderr: string }, what: string)
 }
 
 /**
- * Starts everything. `nodeArgs` (e.g. `--cpu-prof --cpu-prof-dir=DIR`) are
+ * Starts everything; `procs` holds every process started (the caller stops them, also when this fails or is interrupted). `nodeArgs` (e.g. `--cpu-prof --cpu-prof-dir=DIR`) are
  * given to the chain's processes only: the teleport processes and the tsh proxies.
  */
-export async function startWorld(log: (line: string) => void, opts: { nodeArgs?: string[] } = {}): Promise<World> {
+export async function startWorld(log: (line: string) => void, procs: ProcessSet, opts: { nodeArgs?: string[]; anchors?: string; go?: boolean } = {}): Promise<World> {
   const nodeArgs = opts.nodeArgs ?? [];
   const root = await mkdtemp(join(tmpdir(), 'tsh-bench-'));
-  const procs = new ProcessSet();
   const partial: Partial<World> = { root, procs };
   const closeAll = async () => {
     await procs.stopAll();
@@ -144,9 +152,28 @@ export async function startWorld(log: (line: string) => void, opts: { nodeArgs?:
     const certs = makeUpstreamCerts(certDir);
     const up = procs.start('upstream', process.execPath, [join(repoRoot, 'bench', 'upstream.mjs'), certs.keyFile, certs.certFile], { env: baseEnv(opHome), stdin: 'pipe' });
     const upPort = Number((await up.waitFor(/"port":(\d+)/, 10_000))[1]);
-    partial.upstream = { proc: up, port: upPort, caFile: certs.caFile };
+    const upstreamCa = await readFile(certs.caFile);
+    partial.upstream = { proc: up, port: upPort, caFile: certs.caFile, handshakes: () => upstreamHandshakes(upPort, upstreamCa) };
     const upstreamUrl = `https://127.0.0.1:${upPort}`;
     log(`upstream on ${upstreamUrl} (pid ${up.pid})`);
+
+    // The reference chains, on the same upstream.
+    const anchors = anchorsDir(repoRoot, opts.anchors);
+    partial.anchorsNote = anchors.note;
+    const anchorCertDir = join(root, 'anchor-certs');
+    await anchorCerts(anchors.dir, anchorCertDir);
+    const anchorEnv = { ...baseEnv(opHome), NODE_PATH: join(repoRoot, 'node_modules') };
+    const upstreamRef = { url: upstreamUrl, caFile: certs.caFile };
+    partial.naive = await startAnchor(procs, 'naive', [process.execPath, join(anchors.dir, 'naive.js')], anchorCertDir, upstreamRef, anchorEnv, freePort);
+    log(`plain Node chain up: hop1 on ${partial.naive.ports.hop1} (${anchors.note})`);
+    const built = opts.go === false ? { skipped: 'left out (--no-go)' } : buildGoChain(anchors.dir, root);
+    if (built.bin) {
+      partial.go = await startAnchor(procs, 'go', [built.bin], anchorCertDir, upstreamRef, baseEnv(opHome), freePort);
+      log(`Go chain up: hop1 on ${partial.go.ports.hop1}`);
+    } else {
+      partial.goSkipped = built.skipped;
+      log(`Go chain SKIPPED: ${built.skipped}`);
+    }
 
     // Local AWS (STS for AssumeRole; DynamoDB for the `tsh aws` start-up check).
     const sandbox = await startSandbox({ roles: [{ name: ROLE_NAME }] });
@@ -154,6 +181,8 @@ export async function startWorld(log: (line: string) => void, opts: { nodeArgs?:
     const agentEnv = (ddbEndpoint: string) =>
       baseEnv(opHome, {
         AWS_ENDPOINT_URL_DYNAMODB: ddbEndpoint,
+        // The large-body runs: S3 downloads and uploads to the same fake upstream.
+        AWS_ENDPOINT_URL_S3: upstreamUrl,
         AWS_ENDPOINT_URL_STS: sandbox.stsEndpoint,
         AWS_ACCESS_KEY_ID: sandbox.baseCredentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: sandbox.baseCredentials.secretAccessKey,
@@ -279,16 +308,24 @@ export async function startWorld(log: (line: string) => void, opts: { nodeArgs?:
 
     const world: World = {
       ...(partial as World),
-      pids: () => ({
-        orchestrator: process.pid,
-        upstream: up.pid,
-        tshA: tshA.proc.pid,
-        clusterA: clusterA.proc.pid,
-        appA: appA.pid,
-        appSandbox: appSandbox.pid,
-        tshB: tshB.proc.pid,
-        clusterB: clusterB.proc.pid,
-      }),
+      pids: () => {
+        const n = partial.naive!;
+        const g = partial.go;
+        return {
+          orchestrator: process.pid,
+          upstream: up.pid,
+          tshA: tshA.proc.pid,
+          clusterA: clusterA.proc.pid,
+          appA: appA.pid,
+          appSandbox: appSandbox.pid,
+          tshB: tshB.proc.pid,
+          clusterB: clusterB.proc.pid,
+          naive1: n.hop1.pid,
+          naive2: n.hop2.pid,
+          naive3: n.hop3.pid,
+          ...(g ? { go1: g.hop1.pid, go2: g.hop2.pid, go3: g.hop3.pid } : {}),
+        };
+      },
       close: closeAll,
     };
     return world;
@@ -296,4 +333,34 @@ export async function startWorld(log: (line: string) => void, opts: { nodeArgs?:
     await closeAll();
     throw err;
   }
+}
+
+/** A free port on 127.0.0.1 (for the reference chains, which take a port number). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** When the upstream set up each TLS connection so far (epoch ms; its own answer to this call included). */
+function upstreamHandshakes(port: number, ca: Buffer): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const req = https.get({ host: '127.0.0.1', port, path: '/__stats', ca, servername: 'localhost', agent: false }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => {
+        try {
+          resolve((JSON.parse(text) as { handshakes: number[] }).handshakes);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    req.on('error', reject);
+  });
 }

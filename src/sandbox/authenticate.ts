@@ -21,9 +21,11 @@ export type AuthResult = { ok: true; caller: Caller } | { ok: false; failure: Au
  * know, an expired session, then a signature that does not match.
  *
  * Why expiry before the signature: a test that moves the sandbox clock past
- * a session's end must see "expired", not a clock-skew complaint.
+ * a session's end must see "expired", not a clock-skew complaint. With
+ * `streamedBody` only the headers are checked here (S3 streams its bodies):
+ * the caller checks the body against its hash or chunk signatures.
  */
-export async function authenticate(req: SignedRequest, iam: SandboxIam, service: string, now: Date): Promise<AuthResult> {
+export async function authenticate(req: SignedRequest, iam: SandboxIam, service: string, now: Date, opts: { streamedBody?: boolean } = {}): Promise<AuthResult> {
   const header = readHeader(req.headers, 'authorization');
   if (header === undefined) return { ok: false, failure: 'missing', message: 'Request is missing Authentication Token' };
   let auth;
@@ -47,7 +49,7 @@ export async function authenticate(req: SignedRequest, iam: SandboxIam, service:
     }
   }
 
-  const verdict = await verifySignature(req, caller.credentials, { now });
+  const verdict = await verifySignature(req, caller.credentials, { now, streamedBody: opts.streamedBody });
   if (!verdict.ok) {
     return {
       ok: false,

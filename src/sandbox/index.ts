@@ -4,6 +4,7 @@ import type { SandboxRequest } from './requestLog.js';
 import { seedTables, type SandboxTableSpec } from './seedTables.js';
 import { startSts } from './sts.js';
 import { startFederation } from './federation.js';
+import { startS3 } from './s3.js';
 import { portSequence } from './listen.js';
 
 export type { SandboxRoleSpec } from './iam.js';
@@ -24,7 +25,7 @@ export interface SandboxOptions {
   port?: number;
 }
 
-/** A running local AWS: STS, DynamoDB and the console sign-in (federation) endpoint on loopback. */
+/** A running local AWS: STS, DynamoDB, S3 and the console sign-in (federation) endpoint on loopback. */
 export interface Sandbox {
   accountId: string;
   /** The operator IAM user's long-lived key (random per sandbox): the key the app service uses to assume roles. */
@@ -33,6 +34,8 @@ export interface Sandbox {
   dynamodbEndpoint: string;
   /** The sign-in federation endpoint's base URL (`<signinEndpoint>/federation`). */
   signinEndpoint: string;
+  /** S3 (path-style; objects in a temp dir). */
+  s3Endpoint: string;
   /** The SDKs' standard endpoint variables pointing at this sandbox. */
   endpointEnv(): Record<string, string>;
   /** Adds a role after start; returns its ARN. */
@@ -72,11 +75,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const sts = await startSts({ iam, clock, log, throttle, port: nextPort() });
   let dynamodb: Awaited<ReturnType<typeof startDynamoDbGateway>> | undefined;
   let federation: Awaited<ReturnType<typeof startFederation>> | undefined;
+  let s3: Awaited<ReturnType<typeof startS3>> | undefined;
   try {
     dynamodb = await startDynamoDbGateway({ iam, clock, log, port: nextPort() });
     federation = await startFederation({ iam, clock, log, port: nextPort() });
+    s3 = await startS3({ iam, clock, log, port: nextPort() });
     await seedTables(dynamodb.callBackend, opts.tables ?? []);
   } catch (err) {
+    await s3?.close();
     await federation?.close();
     await dynamodb?.close();
     await sts.close();
@@ -84,6 +90,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   }
   const gateway = dynamodb;
   const signin = federation;
+  const objects = s3;
 
   let closed = false;
   return {
@@ -92,7 +99,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     stsEndpoint: sts.endpoint,
     dynamodbEndpoint: gateway.endpoint,
     signinEndpoint: signin.endpoint,
-    endpointEnv: () => ({ AWS_ENDPOINT_URL_STS: sts.endpoint, AWS_ENDPOINT_URL_DYNAMODB: gateway.endpoint, AWS_ENDPOINT_URL_SIGNIN: signin.endpoint }),
+    s3Endpoint: objects.endpoint,
+    endpointEnv: () => ({ AWS_ENDPOINT_URL_STS: sts.endpoint, AWS_ENDPOINT_URL_DYNAMODB: gateway.endpoint, AWS_ENDPOINT_URL_SIGNIN: signin.endpoint, AWS_ENDPOINT_URL_S3: objects.endpoint }),
     addRole: (role) => iam.addRole(role).arn,
     throttleSts: ({ requests = 0, forMs = 0 }) => {
       throttle.requests = requests;
@@ -102,7 +110,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     close: async () => {
       if (closed) return;
       closed = true;
-      await Promise.all([sts.close(), gateway.close(), signin.close()]);
+      await Promise.all([sts.close(), gateway.close(), signin.close(), objects.close()]);
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 export interface SandboxRequest {
   time: Date;
-  service: 'sts' | 'dynamodb' | 'signin';
+  service: 'sts' | 'dynamodb' | 'signin' | 's3';
   /** The API action: `AssumeRole`, `PutItem`, `getSigninToken`, `login`... (`Unknown` when the request named none). */
   action: string;
   /** Who signed it, when the sandbox could tell: the operator user or an assumed-role ARN. */
@@ -20,5 +20,5 @@ export interface SandboxRequest {
   sessionDuration?: number;
 }
 
-/** How the STS, DynamoDB and federation servers record each answered request; startSandbox collects the entries in `requests`. */
+/** How the STS, DynamoDB, S3 and federation servers record each answered request; startSandbox collects the entries in `requests`. */
 export type LogRequest = (entry: SandboxRequest) => void;

@@ -27,7 +27,7 @@ async function freeRun(): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const first = await take(0);
     const port = (first!.address() as net.AddressInfo).port;
-    const rest = [await take(port + 1), await take(port + 2)];
+    const rest = [await take(port + 1), await take(port + 2), await take(port + 3)];
     await Promise.all([first, ...rest].map(close));
     if (rest.every(Boolean)) return port;
   }
@@ -54,6 +54,7 @@ test('teleport sandbox --port P: its printed environment runs an app service, an
   assert.equal(vars.AWS_ENDPOINT_URL_STS, `http://127.0.0.1:${port}`);
   assert.equal(vars.AWS_ENDPOINT_URL_DYNAMODB, `http://127.0.0.1:${port + 1}`);
   assert.equal(vars.AWS_ENDPOINT_URL_SIGNIN, `http://127.0.0.1:${port + 2}`);
+  assert.equal(vars.AWS_ENDPOINT_URL_S3, `http://127.0.0.1:${port + 3}`);
   assert.match(vars.AWS_ACCESS_KEY_ID, /^\w{16,}$/);
   assert.ok(vars.AWS_SECRET_ACCESS_KEY);
 

@@ -94,6 +94,7 @@ describe('local AWS sandbox', () => {
       AWS_ENDPOINT_URL_STS: sandbox.stsEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: sandbox.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SIGNIN: sandbox.signinEndpoint,
+      AWS_ENDPOINT_URL_S3: sandbox.s3Endpoint,
     });
     assert.match(sandbox.stsEndpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(sandbox.baseCredentials.accessKeyId, /^AKIA[A-Z2-7]{16}$/);

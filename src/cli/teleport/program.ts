@@ -75,8 +75,8 @@ export function buildTeleport(ctx: CliContext): Command {
 
   program
     .command('sandbox')
-    .description('Run a local AWS (STS, DynamoDB, console sign-in) for trying the guide on one machine, until Ctrl-C')
-    .option('-p, --port <port>', 'first port: STS listens on it, DynamoDB and the sign-in endpoint on the next two (default: free ones)', parsePort)
+    .description('Run a local AWS (STS, DynamoDB, console sign-in, S3) for trying the guide on one machine, until Ctrl-C')
+    .option('-p, --port <port>', 'first port: STS listens on it, DynamoDB, the sign-in endpoint and S3 on the next three (default: free ones)', parsePort)
     .option('--role <name>', 'IAM role to create (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(new Option('-f, --format <format>', 'syntax of the printed environment').choices([...proxyFormats]).default(process.platform === 'win32' ? 'powershell' : 'unix'))
     .action(lazy(ctx, () => import('./commands/sandbox.js')));

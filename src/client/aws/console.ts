@@ -34,12 +34,10 @@ export async function awsConsoleSignin(ce: ClientEnv, opts: { app?: string; awsR
   const creds = await AppCredentials.open(ce, { app });
   const pool = new UpstreamPool({ addr: creds.proxyAddr, clusterCas: creds.clusterCas, insecure: ce.insecure, identity: creds.identity });
   try {
-    const res = await pool.request({ method: 'GET', path: '/', headers: { host: creds.login.publicAddr }, body: Buffer.alloc(0) });
-    const chunks: Buffer[] = [];
-    for await (const c of res) chunks.push(c as Buffer);
+    const res = await pool.fetch({ method: 'GET', path: '/', headers: { host: creds.login.publicAddr } });
     const location = res.headers.location;
-    if (res.statusCode === 302 && location) return { url: location, login: creds.login };
-    throw readAwsError(res.statusCode ?? 502, Buffer.concat(chunks).toString('utf8'));
+    if (res.status === 302 && typeof location === 'string') return { url: location, login: creds.login };
+    throw readAwsError(res.status, res.body.toString('utf8'));
   } finally {
     pool.close();
     await creds.close();

@@ -5,33 +5,40 @@
  * then nothing is forwarded.
  *
  *   request from the TLS terminator (CONNECT tunnel or endpoint URL)
- *     read     origin-form target and one Host only (400 otherwise); body buffered,
- *              16 MiB at most (shared/http/readBody: 413)
+ *     read     origin-form target and one Host only (400 otherwise); a body whose SHA-256
+ *              is signed is buffered (it is checked before anything leaves), 16 MiB at most
+ *              (shared/http/readBody: 413); UNSIGNED-PAYLOAD and aws-chunked bodies stream
  *     verify   SigV4: this run's fake keys, or keys an AssumeRole returned through here
  *              (body hash, signed headers, X-Amz-Date within 15 minutes)          else 403
- *              (quickVerify for the common shapes, verifySignature for the rest; both shared/sigv4)
+ *              (quickVerify for the common shapes, verifySignature for the rest; both shared/sigv4);
+ *              signed aws-chunked bodies: every chunk's signature as it passes (awsChunked),
+ *              a chunk going on only once it checked out
  *     usable?  the app login is not expired or logged out                 else the reason
  *     route    Host: the tunnel's AWS host, or in endpoint mode the host named by the SigV4 scope
- *     forward  to the cluster proxy (keep-alive mTLS pool); the response is streamed back,
- *              except a successful sts:AssumeRole answer, read to learn the chained keys
+ *     forward  to the cluster proxy (keep-alive mTLS pool, upstream.ts); the response is streamed
+ *              back, except a successful sts:AssumeRole answer, read to learn the chained keys
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { TshError, isCode } from '../../shared/errors.js';
 import { isAwsHost, stripPort } from '../../shared/aws/endpoints.js';
 import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requestedRoleArn } from '../../shared/aws/assumeRoleCall.js';
 import { sendAwsError } from '../../shared/http/awsError.js';
-import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST } from '../../shared/http/hopByHop.js';
+import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST, rawHeader } from '../../shared/http/hopByHop.js';
 import { bodyTooLarge, MAX_BODY_BYTES, readBody } from '../../shared/http/readBody.js';
 import { requestTarget } from '../../shared/http/requestTarget.js';
 import { isLoopback } from '../../shared/net/hostPort.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
 import { quickVerify } from '../../shared/sigv4/quickVerify.js';
+import { AwsChunkedReader, payloadMode, type PayloadMode } from '../../shared/sigv4/awsChunked.js';
+import { signingKey } from '../../shared/sigv4/simpleSignature.js';
 import type { AwsCredentials, ParsedAuthorization, SignedRequest } from '../../shared/sigv4/types.js';
 import { maskSecrets } from '../../shared/text/maskSecrets.js';
 import type { FakeCredentials } from './fakeCredentials.js';
 import type { AssumedRoleStore } from './assumedRoles.js';
 import { awsHostForScope } from './scopeHost.js';
-import type { UpstreamRequest } from './upstream.js';
+import type { UpstreamPool } from './upstream.js';
 
 /** SigV4's allowed clock difference, as AWS applies it. */
 export const MAX_SKEW_MS = 15 * 60_000;
@@ -42,6 +49,14 @@ interface Note {
   verified?: 'quick' | 'full';
 }
 
+/** A request read as far as its signature check needs: buffered (`signed.body`) or still streaming. */
+interface ReadRequest {
+  signed: SignedRequest;
+  mode: PayloadMode;
+  /** The body still to come (UNSIGNED-PAYLOAD and aws-chunked); undefined when buffered. */
+  stream?: Readable;
+}
+
 /** What the handler works with; each part is swappable in tests. */
 export interface AwsRequestHandlerDeps {
   /** This run's fake keys. */
@@ -49,7 +64,7 @@ export interface AwsRequestHandlerDeps {
   /** Chained keys learned from AssumeRole responses. */
   assumedRoles: AssumedRoleStore;
   /** The pool to the cluster proxy. */
-  upstream: { request(req: UpstreamRequest): Promise<IncomingMessage> };
+  upstream: Pick<UpstreamPool, 'relay'>;
   /** The host a decrypted socket was opened for (TlsTerminator.hostOf). */
   servedHost(socket: object): string | undefined;
   /** Why requests cannot go out right now (login expired, app logged out), if they cannot. */
@@ -76,22 +91,30 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, note: Note): Promise<void> {
-    const signed = await read(req, res);
-    const auth = await verify(signed, note);
+    const request = await read(req, res);
+    const { auth, creds } = await verify(request, note);
     const blocked = deps.refusal();
     if (blocked) throw blocked;
     const awsHost = route(req, auth);
-    const upstream = await forward(req, signed, awsHost);
-    await answer(res, signed, auth, upstream);
+    const body = checkedBody(req, res, request, auth, creds);
+    await forward(req, res, request.signed, auth, body, awsHost);
   }
 
-  /** The request as SigV4 sees it, its body buffered (the signature covers its hash). */
-  async function read(req: IncomingMessage, res: ServerResponse): Promise<SignedRequest> {
+  /**
+   * The request as SigV4 sees it. A body whose hash is signed is buffered
+   * (the hash is checked before anything is sent); the others stream, their
+   * signature covering the headers only (UNSIGNED-PAYLOAD) or each chunk
+   * (checked as it passes, see checkedBody).
+   */
+  async function read(req: IncomingMessage, res: ServerResponse): Promise<ReadRequest> {
     const { path, query } = requestTarget(req);
+    const mode = payloadMode(req.headers['x-amz-content-sha256'] as string | undefined);
+    const base = { method: req.method ?? 'GET', path, query, headers: req.headers };
+    if (mode !== 'hash') return { signed: { ...base, body: EMPTY }, mode, stream: req };
     const declared = Number(req.headers['content-length'] ?? 0);
     try {
       if (declared > MAX_BODY_BYTES) throw bodyTooLarge(declared);
-      return { method: req.method ?? 'GET', path, query, headers: req.headers, body: await readBody(req) };
+      return { signed: { ...base, body: await readBody(req) }, mode };
     } catch (err) {
       // The rest of an oversized or broken body is not worth reading: close the connection after the answer.
       res.shouldKeepAlive = false;
@@ -100,7 +123,9 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
   }
 
   /** Checks the signature against the keys it claims: this run's fake ones, or chained ones handed out here. */
-  async function verify(signed: SignedRequest, note: Note): Promise<ParsedAuthorization> {
+  async function verify(request: ReadRequest, note: Note): Promise<{ auth: ParsedAuthorization; creds: AwsCredentials }> {
+    const { signed } = request;
+    const streamed = request.stream !== undefined;
     const scope = safeScope(signed.headers.authorization as string | undefined);
     const fakeKey = !scope || scope.accessKeyId === deps.fake.accessKeyId;
     const chained = fakeKey ? undefined : deps.assumedRoles.get(scope.accessKeyId);
@@ -109,17 +134,58 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
     }
     const creds: AwsCredentials = chained ? chained.credentials : deps.fake;
     const now = clock();
-    if (scope && quickVerify(signed, creds, scope, now, MAX_SKEW_MS)) {
+    if (scope && quickVerify(signed, creds, scope, now, MAX_SKEW_MS, streamed)) {
       note.verified = 'quick';
-      return scope;
+      return { auth: scope, creds };
     }
     note.verified = 'full';
     const { verifySignature } = await loadFullCheck();
-    const verdict = await verifySignature(signed, creds, { now, maxSkewMs: MAX_SKEW_MS });
+    const verdict = await verifySignature(signed, creds, { now, maxSkewMs: MAX_SKEW_MS, streamedBody: streamed });
     if (!verdict.ok) {
       throw denied(`request refused by the tsh local proxy: ${verdict.reason}`, 'sign requests with the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY that tsh printed (or set for `tsh aws`)');
     }
-    return verdict.auth;
+    return { auth: verdict.auth, creds };
+  }
+
+  /**
+   * The body to send: the buffered one, or the stream. A signed aws-chunked
+   * body goes through a verifier that passes each chunk on only once its
+   * signature (chained from the header signature just checked) matched; a
+   * chunk that does not match ends the request before its bytes leave, and
+   * the client is told why. Whatever the client stops sending, the request
+   * to the cluster is ended too, so that nothing half-sent is taken for whole.
+   */
+  function checkedBody(req: IncomingMessage, res: ServerResponse, request: ReadRequest, auth: ParsedAuthorization, creds: AwsCredentials): Buffer | Readable {
+    if (!request.stream) return request.signed.body;
+    let body: Readable = request.stream;
+    if (request.mode === 'chunked-signed' || request.mode === 'chunked-signed-trailer') {
+      const decoded = Number(req.headers['x-amz-decoded-content-length']);
+      const verifier = new AwsChunkedReader({
+        mode: request.mode,
+        signing: {
+          key: signingKey(creds.secretAccessKey, auth.date, auth.region, auth.service),
+          amzDate: String(req.headers['x-amz-date']),
+          scope: `${auth.date}/${auth.region}/${auth.service}/aws4_request`,
+          seedSignature: auth.signature,
+        },
+        output: 'raw',
+        decodedLength: Number.isFinite(decoded) ? decoded : undefined,
+        maxChunkBytes: MAX_BODY_BYTES,
+      });
+      verifier.once('error', () => {
+        // The rest of a forged body is not read: the connection closes after the answer.
+        res.shouldKeepAlive = false;
+        req.unpipe(verifier);
+        req.resume();
+      });
+      body = req.pipe(verifier);
+    }
+    const cut = () => {
+      if (!req.complete && !body.destroyed) body.destroy(new TshError('BAD_INPUT', 'the client closed the connection mid-request'));
+    };
+    req.once('aborted', cut);
+    req.once('error', cut);
+    return body;
   }
 
   /**
@@ -140,11 +206,15 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
     return hostHeader;
   }
 
-  /** Sends the request to the cluster proxy; resolves with its response, body unread. */
-  async function forward(req: IncomingMessage, signed: SignedRequest, awsHost: string): Promise<IncomingMessage> {
-    // Raw [name, value, ...] lists: repeated headers stay apart and in order, and Node writes them
-    // without building header objects (measurably cheaper per request). Headers named x-tsh-* are
-    // dropped: no hop trusts them from a client, and none is set here.
+  /**
+   * Sends the request to the cluster proxy and relays the answer as it
+   * arrives; resolves once it started, rejects when the cluster could not be
+   * reached (nothing answered yet). A successful AssumeRole answer is read
+   * whole first, to learn its keys.
+   */
+  function forward(req: IncomingMessage, res: ServerResponse, signed: SignedRequest, auth: ParsedAuthorization, body: Buffer | Readable, awsHost: string): Promise<void> {
+    // Raw [name, value, ...] lists: repeated headers stay apart and in order, and no header object is
+    // built. Headers named x-tsh-* are dropped: no hop trusts them from a client, and none is set here.
     const headers: string[] = ['host', awsHost];
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
@@ -152,36 +222,38 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
       if (HOP_BY_HOP_REQUEST.has(name) || name === 'host' || name === 'content-length' || name.startsWith('x-tsh-')) continue;
       headers.push(raw[i], raw[i + 1]);
     }
-    if (signed.body.length > 0 || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
-      headers.push('content-length', String(signed.body.length));
+    if (Buffer.isBuffer(body)) {
+      if (body.length > 0 || req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
+        headers.push('content-length', String(body.length));
+      }
+      // The hash this check computed (the client signed it without the header): the app service then
+      // need not hash (or hold) the body again to re-sign it.
+      if (req.headers['x-amz-content-sha256'] === undefined) headers.push('x-amz-content-sha256', sha256Hex(body));
+    } else if (req.headers['content-length'] !== undefined) {
+      headers.push('content-length', String(req.headers['content-length']));
     }
-    return deps.upstream.request({ method: signed.method, path: req.url!, headers, body: signed.body }).catch((err) => {
-      throw err instanceof TshError ? err : new TshError('PROXY_UNREACHABLE', String(err));
+    const learns = auth.service === 'sts' && signed.method === 'POST' && isAssumeRoleCall(signed.query, signed.body, signed.headers['content-type'] as string | undefined);
+    return new Promise<void>((resolve, reject) => {
+      deps.upstream.relay({ method: signed.method, path: req.url!, headers, body }, res, {
+        onStart: () => resolve(),
+        hold: (status) => (learns && status === 200 ? MAX_ASSUME_ROLE_ANSWER : undefined),
+        onHeld(status, text, rawHeaders, held) {
+          if (!held) return void res.destroy();
+          const learned = parseAssumeRoleResponse(held, rawHeader(rawHeaders, 'content-encoding'));
+          if (learned) deps.assumedRoles.add({ ...learned, roleArn: requestedRoleArn(signed.query, signed.body) });
+          res.writeHead(status, text, forwardedResponseHeaders(rawHeaders, held.length));
+          res.end(held);
+        },
+        onError: (err) => reject(err instanceof TshError ? err : new TshError('PROXY_UNREACHABLE', String(err))),
+      });
     });
   }
+}
 
-  /** Relays the response; a successful AssumeRole answer is read whole first, to learn its keys. */
-  async function answer(res: ServerResponse, signed: SignedRequest, auth: ParsedAuthorization, upstream: IncomingMessage): Promise<void> {
-    res.once('close', () => {
-      if (!upstream.complete) upstream.destroy();
-    });
-    const learns = auth.service === 'sts' && upstream.statusCode === 200 && signed.method === 'POST' && isAssumeRoleCall(signed.query, signed.body, signed.headers['content-type'] as string | undefined);
-    if (!learns) {
-      res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders));
-      upstream.on('error', () => res.destroy());
-      upstream.pipe(res);
-      return;
-    }
-    const body = await readBody(upstream, MAX_ASSUME_ROLE_ANSWER).catch(() => undefined);
-    if (!body) {
-      res.destroy();
-      return;
-    }
-    const learned = parseAssumeRoleResponse(body, String(upstream.headers['content-encoding'] ?? ''));
-    if (learned) deps.assumedRoles.add({ ...learned, roleArn: requestedRoleArn(signed.query, signed.body) });
-    res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders, body.length));
-    res.end(body);
-  }
+const EMPTY = Buffer.alloc(0);
+
+function sha256Hex(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
 }
 
 /**

@@ -7,20 +7,23 @@
  *
  * The cluster closes these connections when the app session ends or the app
  * certificate expires, so a connection can die while idle in the pool: a
- * request that fails on a reused connection before any byte of a response
- * arrived is sent once more on a fresh one (its body is buffered, so this is
- * safe). When the app certificate is renewed, new requests go out on a new
+ * request with a buffered body that fails on a reused connection before any
+ * byte of a response arrived is sent once more on a fresh one. A streamed
+ * body cannot be sent twice: its failure is the caller's (SDKs retry). When the app certificate is renewed, new requests go out on a new
  * pool with the new certificate, while requests already in flight finish on
  * the old one, which is closed once they are done.
  */
-import https from 'node:https';
 import tls from 'node:tls';
+import { isIP } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Pool } from 'undici';
 import { secureContextTrusting } from '../../shared/http/secureContextTrusting.js';
 import { ALPN } from '../../shared/api/protocol.js';
-import { isIP, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { TshError } from '../../shared/errors.js';
 import { transportError } from '../../shared/http/apiClient.js';
+import { keepAlivePool } from '../../shared/http/keepAlivePool.js';
+import { relayResponse, type RelayHooks } from '../../shared/http/relayResponse.js';
 import { formatHostPort, parseHostPort } from '../../shared/net/hostPort.js';
 
 /** The client certificate presented to the cluster (PEM). */
@@ -42,31 +45,26 @@ export interface UpstreamOptions {
   idleTimeoutMs?: number;
 }
 
-/** One request to forward, with its body already read. */
+/** One request to forward. */
 export interface UpstreamRequest {
   method: string;
   /** Raw path and query, exactly as the client sent them. */
   path: string;
-  /** Raw `[name, value, name, value...]` (repeats kept apart) or an object. */
-  headers: OutgoingHttpHeaders | string[];
-  body: Buffer;
-}
-
-/** https.Agent whose connections send small TLS records at once (no Nagle delay between head and body). */
-class AppAgent extends https.Agent {
-  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
-    const socket = super.createConnection(options, callback);
-    (socket as Socket | null | undefined)?.setNoDelay?.(true);
-    return socket;
-  }
+  /** Raw `[name, value, name, value...]`, repeats kept apart. */
+  headers: string[];
+  /** Buffered, or a stream sent as it comes (an error on it ends the request with that error). */
+  body: Buffer | Readable;
 }
 
 /** A pool with the in-flight count that decides when a retired pool may close. */
 interface Generation {
-  agent: AppAgent;
+  pool: Pool;
   inFlight: number;
   retired: boolean;
 }
+
+/** Errors of a kept-alive connection that the other end had closed: worth one more try on a fresh one. */
+const STALE = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED']);
 
 /** Keep-alive connections to the cluster proxy whose client certificate can be swapped. */
 export class UpstreamPool {
@@ -89,16 +87,16 @@ export class UpstreamPool {
     const old = this.current;
     this.current = this.generation(identity);
     old.retired = true;
-    if (old.inFlight === 0) old.agent.destroy();
+    if (old.inFlight === 0) void old.pool.destroy();
   }
 
   /**
-   * Forwards one request and resolves with the response (its body still to
-   * be read), or rejects with a TshError saying why the cluster could not be
-   * reached. The caller must consume or destroy the response.
+   * Forwards one request and relays its answer into `res` (see
+   * relayResponse); `hooks.onError` gets a TshError saying why the cluster
+   * could not be reached, when it could not.
    */
-  async request(req: UpstreamRequest): Promise<IncomingMessage> {
-    if (this.closed) throw transportError(Object.assign(new Error('the local proxy is closing'), { code: 'ECONNRESET' }), this.addr);
+  relay(req: UpstreamRequest, res: ServerResponse, hooks: RelayHooks): void {
+    if (this.closed) return hooks.onError(transportError(Object.assign(new Error('the local proxy is closing'), { code: 'ECONNRESET' }), this.addr));
     const gen = this.current;
     gen.inFlight++;
     let released = false;
@@ -106,67 +104,55 @@ export class UpstreamPool {
       if (released) return;
       released = true;
       gen.inFlight--;
-      if (gen.retired && gen.inFlight === 0) gen.agent.destroy();
+      if (gen.retired && gen.inFlight === 0) void gen.pool.destroy();
     };
-    try {
-      const res = await this.send(gen.agent, req, false);
-      res.once('close', release);
-      return res;
-    } catch (err) {
-      release();
-      throw err;
-    }
+    const send = (isRetry: boolean) =>
+      relayResponse(gen.pool, req, res, {
+        ...hooks,
+        onError: (err) => {
+          // A kept-alive connection the cluster closed while it sat idle: a buffered request goes once more on a new
+          // one (undici has dropped the dead connection). A streamed body cannot be sent twice.
+          const code = String((err as NodeJS.ErrnoException).code ?? '');
+          if (!isRetry && Buffer.isBuffer(req.body) && STALE.has(code) && !res.destroyed) return send(true);
+          release();
+          // The body's own failure (a chunk signature that did not match, the client gone) is the answer.
+          hooks.onError(err instanceof TshError ? err : transportError(err as NodeJS.ErrnoException, this.addr));
+        },
+        onEnd: (complete) => {
+          release();
+          hooks.onEnd?.(complete);
+        },
+      });
+    send(false);
   }
 
-  private send(agent: AppAgent, req: UpstreamRequest, isRetry: boolean): Promise<IncomingMessage> {
-    return new Promise<IncomingMessage>((resolve, reject) => {
-      let answered = false;
-      const out = https.request(
-        { host: this.host, port: this.port, method: req.method, path: req.path, headers: req.headers, agent },
-        (res) => {
-          answered = true;
-          resolve(res);
-        },
-      );
-      out.on('error', (err: NodeJS.ErrnoException) => {
-        if (answered) return; // the response stream reports its own errors
-        // A kept-alive connection the cluster closed while it sat idle: try once more on a new one.
-        // The cluster closes all of a session's connections at once, so the other idle ones go too.
-        if (!isRetry && out.reusedSocket) {
-          for (const list of Object.values(agent.freeSockets)) for (const s of list ?? []) s.destroy();
-          resolve(this.send(agent, req, true));
-        }
-        else reject(transportError(err, this.addr));
-      });
-      out.end(req.body);
-    });
+  /** One request, answered whole (for tsh's own calls on the app path, such as `tsh aws console`). */
+  async fetch(req: { method: string; path: string; headers: Record<string, string> }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+    try {
+      const res = await this.current.pool.request({ method: req.method as 'GET', path: req.path, headers: req.headers });
+      return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
+    } catch (err) {
+      throw transportError(err as NodeJS.ErrnoException, this.addr);
+    }
   }
 
   /** Closes every connection, idle or not. */
   close(): void {
     this.closed = true;
-    this.current.agent.destroy();
+    void this.current.pool.destroy();
   }
 
   private generation(identity: UpstreamIdentity): Generation {
-    // One secure context per certificate, built once. Passing key/cert/ca as agent options instead
-    // would make Node rebuild a context for every connection and, worse, concatenate every root
-    // certificate into the pool key on every request (https.Agent#getName: ~0.7 ms a request).
+    // One secure context per certificate, built once (building one per connection costs ~1 ms).
     const secureContext = trustingClusterCas(identity, this.opts.clusterCas);
-    const agent = new AppAgent({
-      keepAlive: true,
-      keepAliveMsecs: 15_000,
-      maxFreeSockets: 256,
-      scheduling: 'lifo',
-      timeout: this.opts.idleTimeoutMs ?? 30_000,
-      secureContext,
-      rejectUnauthorized: !this.opts.insecure,
-      // Always explicit: left unset, Node would take the server name from the Host header (the AWS host).
+    const pool = keepAlivePool({
+      origin: `https://${formatHostPort({ host: this.host, port: this.port })}`,
+      // The name checked is the proxy's, whatever Host the request carries (the AWS host);
       // '' (no SNI) for an IP address, which is then checked against the certificate's IP names.
-      servername: isIP(this.host) ? '' : this.host,
-      ALPNProtocols: [ALPN.app],
+      tls: { secureContext, rejectUnauthorized: !this.opts.insecure, servername: isIP(this.host) ? '' : this.host, ALPNProtocols: [ALPN.app] },
+      idleTimeoutMs: this.opts.idleTimeoutMs ?? 30_000,
     });
-    return { agent, inFlight: 0, retired: false };
+    return { pool, inFlight: 0, retired: false };
   }
 }
 

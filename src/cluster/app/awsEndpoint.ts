@@ -66,13 +66,17 @@ export function endpointOverride(serviceId: string, env: NodeJS.ProcessEnv = pro
   const variable = env[`AWS_ENDPOINT_URL_${serviceId}`] ? `AWS_ENDPOINT_URL_${serviceId}` : env.AWS_ENDPOINT_URL ? 'AWS_ENDPOINT_URL' : undefined;
   if (!variable) return undefined;
   const overrideUrl = env[variable]!;
+  const key = `${overrideUrl}\n${awsHost}`;
+  const cached = overrides.get(key);
+  if (cached?.override === variable) return cached;
   let u: URL;
   try {
     u = new URL(overrideUrl);
   } catch {
     throw new TshError('CONFIG', `the app service's AWS endpoint override ${variable}="${overrideUrl}" is not a URL`);
   }
-  return {
+  if (overrides.size >= 256) overrides.clear();
+  const target: AwsTarget = {
     protocol: u.protocol,
     hostname: u.hostname.replace(/^\[|\]$/g, ''),
     port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)),
@@ -81,7 +85,12 @@ export function endpointOverride(serviceId: string, env: NodeJS.ProcessEnv = pro
     awsHost,
     override: variable,
   };
+  overrides.set(key, target);
+  return target;
 }
+
+/** Parsed overrides by URL and AWS host: every request reads one, and parsing a URL per request shows in profiles. */
+const overrides = new Map<string, AwsTarget>();
 
 /** Every address a name resolves to (dns.lookup with `all: true`, or a test's resolver). */
 export type ResolveAll = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
@@ -139,4 +148,20 @@ export function checkedLookup(resolve: ResolveAll = systemResolver): LookupFunct
       (err: NodeJS.ErrnoException) => callback(err, '', 0),
     );
   };
+}
+
+/** `<bucket>.s3.amazonaws.com`, `<bucket>.s3.<region>.amazonaws.com`, `<bucket>.s3-<region>.amazonaws.com`, `<bucket>.s3.dualstack.<region>...`. */
+const S3_VIRTUAL_HOST = /^(.+?)\.s3(?:[.-][a-z0-9.-]+)?\.amazonaws\.com(?:\.cn)?$/;
+
+/**
+ * The path prefix (`/<bucket>`) of a virtual-hosted-style S3 request, or ''
+ * for a path-style one. An endpoint override names one host for all of S3
+ * (LocalStack, MinIO, the sandbox), so a bucket that the client put in the
+ * Host must move into the path there, as the SDKs do themselves when they
+ * are given an endpoint URL. S3's own endpoint names (`s3.`, `s3-control.`,
+ * access points) have no bucket before `.s3`.
+ */
+export function s3PathStyle(awsHost: string): string {
+  const m = S3_VIRTUAL_HOST.exec(awsHost);
+  return m ? `/${m[1]}` : '';
 }

@@ -8,32 +8,41 @@
  *     access   the relayed certificate: an app cert of this cluster, unexpired, for this app;
  *              no lock in force against it; RBAC again (app_labels and aws_role_arns, allow
  *              minus deny, templates expanded)
- *     read     origin-form target, one Host; SigV4 scope from Authorization; body, 16 MiB at most
+ *     read     origin-form target, one Host; SigV4 scope from Authorization; the body streams, except
+ *              what must be read first: a query-protocol form (its action; AssumeRole answers
+ *              are recorded) or a body without x-amz-content-sha256 (hashed to re-sign), 16 MiB at most
  *     route    Host must be an AWS endpoint (or an AWS_ENDPOINT_URL* override names the
- *              destination); at connect time, its addresses must be public (awsEndpoint)
+ *              destination, S3's virtual-hosted bucket moved into the path); at connect time,
+ *              its addresses must be public (awsEndpoint)
  *     sign     a key an app service handed out in this app session (issuedKeys): sent as signed;
  *              anything else: the client's signature dropped, re-signed with the session's role
- *              (STS AssumeRole, cached)
+ *              (STS AssumeRole, cached); a chunk-signed aws-chunked body is decoded and sent as
+ *              UNSIGNED-PAYLOAD with its decoded length (the tsh proxy checked every chunk)
  *     audit    the event on disk (auditSpool) before anything is sent
  *     forward  to AWS over keep-alive connections; the answer streamed back, except a
  *              successful sts:AssumeRole one, read to record the keys it hands out
  *     audit    the status added to the event
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { isIP } from 'node:net';
+import type { Pool } from 'undici';
+import { keepAlivePool } from '../../shared/http/keepAlivePool.js';
+import { relayResponse } from '../../shared/http/relayResponse.js';
 import { TshError, isCode } from '../../shared/errors.js';
 import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requestedRoleArn } from '../../shared/aws/assumeRoleCall.js';
 import { sendAwsError } from '../../shared/http/awsError.js';
-import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST } from '../../shared/http/hopByHop.js';
+import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST, rawHeader } from '../../shared/http/hopByHop.js';
 import { bodyTooLarge, MAX_BODY_BYTES, readBody } from '../../shared/http/readBody.js';
 import { requestTarget } from '../../shared/http/requestTarget.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
 import { signRequest } from '../../shared/sigv4/signRequest.js';
+import { AwsChunkedReader, payloadMode, UNSIGNED_PAYLOAD, type PayloadMode } from '../../shared/sigv4/awsChunked.js';
 import type { ParsedAuthorization } from '../../shared/sigv4/types.js';
 import type { AppRoute, Identity } from '../../shared/identity/identity.js';
 import type { AppConfig } from '../config/teleportConfig.js';
 import type { AccessChecker } from '../auth/accessChecker.js';
-import { checkedLookup, resolveAwsTarget, type AwsTarget, type ResolveAll } from './awsEndpoint.js';
+import { checkedLookup, resolveAwsTarget, s3PathStyle, type AwsTarget, type ResolveAll } from './awsEndpoint.js';
 import type { AssumeRoleCache } from './assumeRole.js';
 import type { AuditRecorder } from './auditSpool.js';
 import { IssuedKeys } from './issuedKeys.js';
@@ -83,19 +92,26 @@ interface Caller {
   route: AppRoute;
 }
 
-/** A request read whole: target, SigV4 scope and body. */
+/** A request read as far as it must be: target, SigV4 scope, and the body (buffered, or still streaming). */
 interface ReadRequest {
   method: string;
   url: string;
   path: string;
   query: string;
   scope: ParsedAuthorization;
+  mode: PayloadMode;
+  /** The buffered body; empty when it streams. */
   body: Buffer;
+  /** The body still to come, when it is not buffered. */
+  stream?: Readable;
 }
 
-/** The request as it goes to AWS: headers (with the signature) and the principal AWS will see. */
+/** The request as it goes to AWS: path, headers (with the signature), body, and the principal AWS will see. */
 interface Outgoing {
+  /** Path and query as sent (an override's base path and S3's moved bucket included). */
+  url: string;
   headers: Record<string, string | string[]>;
+  body: Buffer | Readable;
   /** The assumed-role ARN the request acts as. */
   principal?: string;
 }
@@ -104,14 +120,14 @@ interface Outgoing {
 const keptWhenChained = new Set(['authorization', 'x-amz-date', 'x-amz-security-token']);
 /** Request headers not copied to AWS: one hop's own, and the client's signature (re-signed). */
 const notForwarded = new Set([...HOP_BY_HOP_REQUEST, ...keptWhenChained]);
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const EMPTY = Buffer.alloc(0);
 
 /** Builds the HTTP handler for relayed AWS requests. */
 export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const clock = deps.clock ?? (() => new Date());
   const issued = deps.issuedKeys ?? new IssuedKeys(clock);
   const lookup = checkedLookup(deps.resolve);
+  const pools = new Map<string, Pool>();
   return (req, res) => void serve(req, res);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -130,7 +146,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       step = 'read';
       request = await read(req, res);
       facts.service = request.scope.service;
-      facts.action = requestAction({ method: request.method, target: req.headers['x-amz-target'] as string | undefined, query: request.query, contentType: req.headers['content-type'], body: request.body });
+      facts.action = requestAction({ method: request.method, target: req.headers['x-amz-target'] as string | undefined, query: request.query, contentType: req.headers['content-type'], body: request.stream ? undefined : request.body });
       step = 'route';
       const target = resolveAwsTarget(req.headers.host, request.scope.service, deps.env);
       step = 'sign';
@@ -138,8 +154,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
       step = 'audit';
       uid = await deps.audit.begin(eventName(request.scope), eventFields(req, ctx, request, outgoing));
       step = 'forward';
-      const upstream = await forward(request, target, outgoing);
-      relay(res, caller, request, upstream, (fields) => deps.audit.complete(uid!, { ...fields, duration_ms: clock().getTime() - started }));
+      await forward(caller, request, target, outgoing, res, (fields) => deps.audit.complete(uid!, { ...fields, duration_ms: clock().getTime() - started }));
     } catch (err) {
       if (!(err instanceof TshError)) deps.log.error('APP', `AWS request failed: ${(err as Error)?.stack ?? err}`);
       req.resume();
@@ -170,97 +185,153 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
     return { identity, app, route };
   }
 
-  /** Target, signature scope and body; nothing else of the request is interpreted. */
+  /**
+   * Target, signature scope and body; nothing else of the request is
+   * interpreted. The body streams unless it must be read first: a form
+   * (query protocols: its Action is audited, and an AssumeRole call's answer
+   * recorded) or one whose hash is not in x-amz-content-sha256 (the tsh
+   * proxy adds it; re-signing needs it).
+   */
   async function read(req: IncomingMessage, res: ServerResponse): Promise<ReadRequest> {
     const { path, query } = requestTarget(req);
     const authz = req.headers.authorization;
     if (!authz) throw new TshError('CERTIFICATE', 'the request is not signed with SigV4', { hint: 'send AWS requests through `tsh aws` or `tsh proxy aws`' });
     const scope = parseAuthorization(authz);
+    const declaredHash = req.headers['x-amz-content-sha256'] as string | undefined;
+    const mode = payloadMode(declaredHash);
+    const request = { method: req.method ?? 'GET', url: req.url!, path, query, scope, mode };
+    const isForm = /^application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? ''));
+    if (!isForm && declaredHash !== undefined) return { ...request, body: EMPTY, stream: req };
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
       res.shouldKeepAlive = false;
       throw bodyTooLarge(declared);
     }
-    return { method: req.method ?? 'GET', url: req.url!, path, query, scope, body: await readBody(req) };
+    return { ...request, body: await readBody(req) };
   }
 
   /**
-   * The outgoing headers. A request signed with a key this service handed
-   * out in this app session goes as signed (AWS checks that signature);
-   * every other one is re-signed with the session's role, whatever key or
-   * header it came with.
+   * The outgoing request. One signed with a key this service handed out in
+   * this app session goes as signed (AWS checks that signature); every other
+   * one is re-signed with the session's role, whatever key or header it came
+   * with.
    */
   async function sign(caller: Caller, req: IncomingMessage, request: ReadRequest, target: AwsTarget): Promise<Outgoing> {
     const chained = await issued.find(request.scope.accessKeyId, caller.route.sessionId);
     const headers: Record<string, string | string[]> = {};
-    // headersDistinct keeps repeated headers apart (req.headers joins them with ", ", which breaks signatures).
-    // Headers named x-tsh-* are dropped: no hop trusts them from a client.
-    for (const [name, value] of Object.entries(req.headersDistinct)) {
-      if (value === undefined || name.startsWith('x-tsh-')) continue;
-      if (notForwarded.has(name) && !(chained && keptWhenChained.has(name))) continue;
-      headers[name] = value.length === 1 ? value[0] : value;
+    // From the raw list: repeated headers stay apart (req.headers joins them with ", ", which breaks signatures),
+    // and no header object is built for a request's every read. Headers named x-tsh-* are dropped: no hop trusts them.
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      if (name.startsWith('x-tsh-') || (notForwarded.has(name) && !(chained && keptWhenChained.has(name)))) continue;
+      const seen = headers[name];
+      headers[name] = seen === undefined ? raw[i + 1] : Array.isArray(seen) ? [...seen, raw[i + 1]] : [seen, raw[i + 1]];
     }
-    if (request.body.length || request.method === 'POST' || request.method === 'PUT') headers['content-length'] = String(request.body.length);
-    if (chained) return { headers, principal: chained.assumedRoleArn ?? chained.roleArn };
+    if (!request.stream && (request.body.length || request.method === 'POST' || request.method === 'PUT')) headers['content-length'] = String(request.body.length);
+    const body: Buffer | Readable = request.stream ?? request.body;
+    if (chained) return { url: target.basePath + request.url, headers, body, principal: chained.assumedRoleArn ?? chained.roleArn };
 
     const creds = await deps.credentials.get(caller.route.awsRoleArn, caller.identity.username, caller.app.awsExternalId);
     headers.host = target.host;
+    const resigned = request.mode === 'chunked-signed' || request.mode === 'chunked-signed-trailer' ? decodeChunked(headers, request) : body;
     const { scope } = request;
+    const path = target.basePath + (target.override && scope.service === 's3' ? s3PathStyle(target.awsHost) : '') + request.path;
     const signedHeaders = [...new Set([...scope.signedHeaders.filter((h) => h !== ':authority'), 'host'])].filter((h) => h in headers);
-    Object.assign(headers, await signRequest({ method: request.method, path: request.path, query: request.query, headers, body: request.body }, creds, { region: scope.region, service: scope.service, signedHeaders }));
-    return { headers, principal: creds.assumedRoleArn };
+    Object.assign(headers, await signRequest({ method: request.method, path, query: request.query, headers, body: request.body }, creds, { region: scope.region, service: scope.service, signedHeaders }));
+    return { url: request.query ? `${path}?${request.query}` : path, headers, body: resigned, principal: creds.assumedRoleArn };
   }
 
-  /** Sends the request to AWS; resolves with the response, body unread. */
-  function forward(request: ReadRequest, target: AwsTarget, outgoing: Outgoing): Promise<IncomingMessage> {
-    const plain = target.protocol === 'http:';
+  /**
+   * A chunk-signed aws-chunked body, decoded for re-signing: its chunk
+   * signatures chain from the client's key (the tsh proxy checked each of
+   * them), so it goes on as its data alone, UNSIGNED-PAYLOAD with the decoded
+   * length, over TLS. That costs no hashing here, where re-chunking with
+   * signatures of our own would hash every byte again for no gain: the bytes
+   * were checked where the client's key is known, and this service signs what
+   * it sends either way. A trailer (a checksum) is dropped with the framing.
+   */
+  function decodeChunked(headers: Record<string, string | string[]>, request: ReadRequest): Readable {
+    const decodedLength = Number(headers['x-amz-decoded-content-length']);
+    if (!Number.isSafeInteger(decodedLength) || decodedLength < 0) throw new TshError('BAD_INPUT', 'an aws-chunked body needs x-amz-decoded-content-length');
+    const encodings = String(headers['content-encoding'] ?? '').split(',').map((e) => e.trim()).filter((e) => e && e !== 'aws-chunked');
+    if (encodings.length) headers['content-encoding'] = encodings.join(',');
+    else delete headers['content-encoding'];
+    delete headers['x-amz-decoded-content-length'];
+    delete headers['x-amz-trailer'];
+    headers['content-length'] = String(decodedLength);
+    headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
+    const reader = new AwsChunkedReader({ mode: request.mode as 'chunked-signed', output: 'decoded', decodedLength, maxChunkBytes: MAX_BODY_BYTES });
+    return request.stream!.pipe(reader);
+  }
+
+  /**
+   * Sends the request to AWS on a keep-alive pool and relays the answer as it
+   * arrives; resolves once the answer started (its status is in `res`),
+   * rejects when AWS could not be reached (nothing sent to the client yet). A
+   * successful sts:AssumeRole answer is read whole first, to record the keys
+   * it hands out. `done` gets the audit outcome when the answer has ended.
+   */
+  function forward(caller: Caller, request: ReadRequest, target: AwsTarget, outgoing: Outgoing, res: ServerResponse, done: (fields: Record<string, unknown>) => void): Promise<void> {
     const upstreamElapsed = startTimer();
-    return new Promise<IncomingMessage>((resolve, reject) => {
-      const upstream = (plain ? http : https).request({
-        hostname: target.hostname,
-        port: target.port,
-        method: request.method,
-        path: target.basePath + request.url,
-        headers: outgoing.headers,
-        agent: plain ? httpAgent : httpsAgent,
-        servername: plain ? undefined : target.hostname,
-        // A destination an override names is the operator's; an AWS name is checked by address.
-        lookup: target.override ? undefined : lookup,
+    const { body } = outgoing;
+    if (!Buffer.isBuffer(body)) {
+      // A client gone mid-body ends the request to AWS unfinished, never short.
+      request.stream?.once('aborted', () => body.destroy(new TshError('BAD_INPUT', 'the client closed the connection mid-request')));
+      body.once('error', () => (res.shouldKeepAlive = false));
+    }
+    const learns = !request.stream && request.scope.service === 'sts' && request.method === 'POST' && isAssumeRoleCall(request.query, request.body, String(res.req.headers['content-type'] ?? ''));
+    return new Promise<void>((resolve, reject) => {
+      let status = 0;
+      relayResponse(poolFor(target), { path: outgoing.url, method: request.method, headers: flatHeaders(outgoing.headers), body }, res, {
+        onStart(s) {
+          status = s;
+          metrics.awsUpstream(request.scope.service, upstreamElapsed());
+          resolve();
+        },
+        hold: (s) => (learns && s === 200 ? MAX_ASSUME_ROLE_ANSWER : undefined),
+        onHeld(s, text, raw, held) {
+          if (!held) return void res.destroy();
+          const answer = parseAssumeRoleResponse(held, rawHeader(raw, 'content-encoding'));
+          // Recorded in the cluster before the client can use the keys, so every app service of the app honours them (add never rejects).
+          void (answer ? issued.add(caller.route.sessionId, answer, requestedRoleArn(request.query, request.body)) : Promise.resolve()).then(() => {
+            res.writeHead(s, text, forwardedResponseHeaders(raw, held.length));
+            res.end(held);
+          });
+        },
+        onError: (err) => reject(err instanceof TshError ? err : unreachable(target, err as NodeJS.ErrnoException)),
+        onEnd: (complete) => done(complete ? { status_code: status } : { status_code: status, error: 'the answer was cut off before it was complete' }),
       });
-      upstream.on('response', (response) => {
-        metrics.awsUpstream(request.scope.service, upstreamElapsed());
-        resolve(response);
-      });
-      upstream.on('error', (err) => reject(err instanceof TshError ? err : unreachable(target, err)));
-      upstream.end(request.body);
     });
   }
 
-  /** Streams the answer back; a successful AssumeRole answer is read whole first, to record the keys it hands out. */
-  function relay(res: ServerResponse, caller: Caller, request: ReadRequest, upstream: IncomingMessage, done: (fields: Record<string, unknown>) => void): void {
-    res.once('close', () => {
-      if (!upstream.complete) upstream.destroy();
-      done(res.writableFinished ? { status_code: upstream.statusCode } : { status_code: upstream.statusCode, error: 'the answer was cut off before it was complete' });
-    });
-    upstream.on('error', () => res.destroy());
-    const learns =
-      request.scope.service === 'sts' && upstream.statusCode === 200 && request.method === 'POST' && isAssumeRoleCall(request.query, request.body, String(res.req.headers['content-type'] ?? ''));
-    if (!learns) {
-      res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders));
-      upstream.pipe(res);
-      return;
+  /** The keep-alive pool to a destination, made on first use. */
+  function poolFor(target: AwsTarget): Pool {
+    const origin = `${target.protocol}//${target.hostname.includes(':') ? `[${target.hostname}]` : target.hostname}:${target.port}`;
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = keepAlivePool({
+        origin,
+        tls: target.protocol === 'https:' ? { servername: isIP(target.hostname) ? '' : target.hostname } : undefined,
+        // The operator's override is connected to as named; an AWS name only at the public addresses it resolves to.
+        lookup: target.override ? undefined : lookup,
+        idleTimeoutMs: 30_000,
+      });
+      pools.set(origin, pool);
     }
-    readBody(upstream, MAX_ASSUME_ROLE_ANSWER).then(
-      async (body) => {
-        const answer = parseAssumeRoleResponse(body, String(upstream.headers['content-encoding'] ?? ''));
-        // Recorded in the cluster before the client can use the keys, so every app service of the app honours them.
-        if (answer) await issued.add(caller.route.sessionId, answer, requestedRoleArn(request.query, request.body));
-        res.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedResponseHeaders(upstream.rawHeaders, body.length));
-        res.end(body);
-      },
-      () => res.destroy(),
-    );
+    return pool;
   }
+}
+
+/** Outgoing headers as undici takes them: [name, value, ...], repeats kept apart. */
+function flatHeaders(headers: Record<string, string | string[]>): string[] {
+  const out: string[] = [];
+  for (const name in headers) {
+    const v = headers[name];
+    if (Array.isArray(v)) for (const x of v) out.push(name, x);
+    else out.push(name, v);
+  }
+  return out;
 }
 
 /** Teleport's event for DynamoDB (and DAX) requests, and the general one for the rest. */

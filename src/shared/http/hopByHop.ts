@@ -30,3 +30,9 @@ export function forwardedResponseHeaders(rawHeaders: string[], bufferedLength?: 
   if (bufferedLength !== undefined) out.push('content-length', String(bufferedLength));
   return out;
 }
+
+/** A header's value in a raw `[name, value, ...]` list (the first of repeats), or ''. */
+export function rawHeader(rawHeaders: string[], name: string): string {
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === name) return rawHeaders[i + 1];
+  return '';
+}

@@ -16,7 +16,7 @@ export const MAX_BODY_BYTES = 16 << 20;
 export function bodyTooLarge(declared?: number, limit = MAX_BODY_BYTES): TshError {
   const size = declared === undefined ? '' : `of ${declared} bytes `;
   return new TshError('TOO_LARGE', `request body ${size}is larger than the ${limit >> 20} MiB limit`, {
-    hint: 'send a smaller request (batch writes in parts; use multipart uploads for large S3 objects)',
+    hint: 'send a smaller request (batch writes in parts), or send a large body unhashed (UNSIGNED-PAYLOAD, or aws-chunked as S3 clients do for uploads), which streams',
   });
 }
 

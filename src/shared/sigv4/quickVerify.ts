@@ -9,27 +9,31 @@
  * region and service).
  *
  * It only ever says "valid" or "not decided": anything unusual (a query
- * string, a path that SigV4 would normalise or escape, streaming payloads,
- * a mismatch of any kind) is left to verifySignature, which decides and
+ * string, a path that SigV4 would normalise or escape, a mismatch of any
+ * kind) is left to verifySignature, which decides and
  * explains. So it can speed the proxy up, never make it accept more: a
  * "valid" answer means an HMAC with the secret matched a canonical request
  * built from this very request, after the same date, token and body-hash
  * checks verifySignature makes.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER, UNSIGNED_PAYLOAD } from './awsChunked.js';
 import { isSimpleRequest, simpleSignature } from './simpleSignature.js';
 import { parseAmzDate } from './parseAmzDate.js';
 import { readHeader } from './readHeader.js';
 import type { AwsCredentials, ParsedAuthorization, SignedRequest } from './types.js';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
+/** Payload values whose body the caller checks as it streams (see awsChunked). */
+const STREAMED = new Set([STREAMING_SIGNED, STREAMING_SIGNED_TRAILER, STREAMING_UNSIGNED_TRAILER]);
 
 /**
  * True when `req` carries a valid signature by `creds` under `auth` (the
  * parsed Authorization) and passes the date, token and body checks; false
- * when this check cannot decide (then call verifySignature).
+ * when this check cannot decide (then call verifySignature with the same
+ * `streamedBody`: a body still to come, checked by the caller as it streams).
  */
-export function quickVerify(req: SignedRequest, creds: AwsCredentials, auth: ParsedAuthorization, now: Date, maxSkewMs: number): boolean {
+export function quickVerify(req: SignedRequest, creds: AwsCredentials, auth: ParsedAuthorization, now: Date, maxSkewMs: number, streamedBody = false): boolean {
   if (!isSimpleRequest(req.path, req.query)) return false;
   if (auth.accessKeyId !== creds.accessKeyId) return false;
   const amzDate = readHeader(req.headers, 'x-amz-date');
@@ -47,11 +51,16 @@ export function quickVerify(req: SignedRequest, creds: AwsCredentials, auth: Par
 
   const declared = readHeader(req.headers, 'x-amz-content-sha256');
   let payloadHash: string;
-  if (declared === undefined) payloadHash = createHash('sha256').update(req.body).digest('hex');
-  else {
-    if (!HEX_SHA256.test(declared)) return false; // UNSIGNED-PAYLOAD, STREAMING-*: the full check decides
+  if (declared === undefined) {
+    if (streamedBody) return false;
+    payloadHash = createHash('sha256').update(req.body).digest('hex');
+  } else if (declared === UNSIGNED_PAYLOAD || (streamedBody && STREAMED.has(declared))) {
+    // The literal value is what the client signed; a streamed body's hash or chunks are the caller's to check.
     payloadHash = declared;
-    if (createHash('sha256').update(req.body).digest('hex') !== declared) return false;
+  } else {
+    if (!HEX_SHA256.test(declared)) return false; // anything else: the full check decides and explains
+    payloadHash = declared;
+    if (!streamedBody && createHash('sha256').update(req.body).digest('hex') !== declared) return false;
   }
 
   const signature = simpleSignature({ method: req.method, path: req.path, headers: req.headers, signedHeaders: names, payloadHash, amzDate, region: auth.region, service: auth.service, secretAccessKey: creds.secretAccessKey });

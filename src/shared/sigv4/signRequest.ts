@@ -1,5 +1,6 @@
 import { TshError } from '../errors.js';
 import { createHash } from 'node:crypto';
+import { STREAMING_UNSIGNED_TRAILER } from './awsChunked.js';
 import { computeSignature } from './computeSignature.js';
 import { isSimpleRequest, simpleSignature } from './simpleSignature.js';
 import { parseQuery } from './parseQuery.js';
@@ -22,10 +23,11 @@ const GENERATED = new Set(['authorization', 'x-amz-date', 'x-amz-security-token'
  * mode the client chose is kept: an incoming x-amz-content-sha256 of
  * `UNSIGNED-PAYLOAD` or a hex hash is reused as the payload hash (and signed
  * when it is in `signedHeaders`), so the forwarded body is never re-hashed
- * under a different policy; without the header the body is hashed. Streaming
- * payloads cannot be re-signed (their chunk signatures chain from the
- * client's key) and are refused with TshError('BAD_INPUT'), as is a signed
- * header the request does not carry.
+ * under a different policy; without the header the body is hashed. Of the
+ * streaming payloads only STREAMING-UNSIGNED-PAYLOAD-TRAILER can be re-signed
+ * as it is (its chunks carry no signatures); signed chunks chain from the
+ * client's key, so those are refused with TshError('BAD_INPUT') (the app
+ * service decodes them first), as is a signed header the request does not carry.
  */
 export async function signRequest(
   req: SignedRequest,
@@ -43,10 +45,10 @@ export async function signRequest(
   const unsignable = new Set<string>();
   const payloadHash = readHeader(req.headers, PAYLOAD_HEADER);
   if (payloadHash !== undefined) {
-    if (payloadHash.startsWith('STREAMING-')) {
+    if (payloadHash.startsWith('STREAMING-') && payloadHash !== STREAMING_UNSIGNED_TRAILER) {
       throw new TshError('BAD_INPUT', `cannot re-sign a streaming payload (${payloadHash.slice(0, 60)})`);
     }
-    if (payloadHash !== 'UNSIGNED-PAYLOAD' && !HEX_SHA256.test(payloadHash)) {
+    if (payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== STREAMING_UNSIGNED_TRAILER && !HEX_SHA256.test(payloadHash)) {
       throw new TshError('BAD_INPUT', 'x-amz-content-sha256 must be a SHA-256 hex digest or UNSIGNED-PAYLOAD');
     }
     headers[PAYLOAD_HEADER] = payloadHash;
@@ -76,24 +78,48 @@ export async function signRequest(
 
 /**
  * The same signature as the full signer for simple requests (see
- * simpleSignature), without building a signer per request.
+ * simpleSignature), without building a signer per request. It runs for
+ * every request the app service re-signs, so it builds no more than it
+ * must: no header-object copies, no sets.
  */
 function signSimple(
   req: SignedRequest,
   creds: AwsCredentials,
   o: { region: string; service: string; names: string[]; headers: Record<string, string>; signingDate: Date; payloadHash: string },
 ): Record<string, string> | undefined {
-  const amzDate = o.signingDate.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const headers: Record<string, string> = { ...o.headers, 'x-amz-date': amzDate };
-  if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
-  const signedHeaders = [...new Set([...o.names, 'x-amz-date', ...(creds.sessionToken ? ['x-amz-security-token'] : [])])].sort();
+  const amzDate = formatAmzDate(o.signingDate);
+  const token = creds.sessionToken;
+  const headers = o.headers;
+  headers['x-amz-date'] = amzDate;
+  if (token) headers['x-amz-security-token'] = token;
+  const signedHeaders = o.names.slice();
+  signedHeaders.push('x-amz-date');
+  if (token) signedHeaders.push('x-amz-security-token');
+  signedHeaders.sort();
+  let n = 0;
+  for (let i = 0; i < signedHeaders.length; i++) if (i === 0 || signedHeaders[i] !== signedHeaders[n - 1]) signedHeaders[n++] = signedHeaders[i];
+  signedHeaders.length = n;
   const signature = simpleSignature({ method: req.method, path: req.path, headers, signedHeaders, payloadHash: o.payloadHash, amzDate, region: o.region, service: o.service, secretAccessKey: creds.secretAccessKey });
-  if (!signature) return undefined;
-  const scope = `${amzDate.slice(0, 8)}/${o.region}/${o.service}/aws4_request`;
+  if (!signature) {
+    delete headers['x-amz-date'];
+    delete headers['x-amz-security-token'];
+    return undefined;
+  }
   const out: Record<string, string> = {
-    authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature.toString('hex')}`,
+    authorization: `AWS4-HMAC-SHA256 Credential=${creds.accessKeyId}/${amzDate.slice(0, 8)}/${o.region}/${o.service}/aws4_request, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature.toString('hex')}`,
     'x-amz-date': amzDate,
   };
-  if (creds.sessionToken) out['x-amz-security-token'] = creds.sessionToken;
+  if (token) out['x-amz-security-token'] = token;
   return out;
+}
+
+/** X-Amz-Date (YYYYMMDDTHHMMSSZ) of a time; the last one is kept, as requests of the same second share it. */
+let lastDate = { second: NaN, text: '' };
+function formatAmzDate(d: Date): string {
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastDate.second) {
+    const iso = d.toISOString();
+    lastDate = { second, text: `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z` };
+  }
+  return lastDate.text;
 }

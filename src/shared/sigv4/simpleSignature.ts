@@ -57,7 +57,7 @@ export function simpleSignature(input: SimpleSigningInput): Buffer | undefined {
 }
 
 /** The derived SigV4 key for a secret, day, region and service, cached (the derivation is four HMACs). */
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
   const id = `${date}/${region}/${service}/${secret}`;
   let key = signingKeys.get(id);
   if (!key) {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { TshError } from '../errors.js';
+import { payloadMode } from './awsChunked.js';
 import { computeSignature } from './computeSignature.js';
 import { parseAmzDate } from './parseAmzDate.js';
 import { parseAuthorization } from './parseAuthorization.js';
@@ -22,16 +23,18 @@ const PRESIGNED = /(?:^|&)X-Amz-(?:Signature|Credential|Algorithm)=/i;
  * instead of hashing the body, so the body is checked against it here; it
  * signs whatever headers it is handed, so only the client's signed headers go
  * in and the resulting SignedHeaders list is compared too; it always signs
- * X-Amz-Date, so that header must be among the signed ones. Streaming
- * (chunk-signed) payloads are refused: their chunks carry their own
- * signatures, which nothing here checks. `UNSIGNED-PAYLOAD` is accepted, as
- * AWS does over TLS. Never throws for a bad request: the reason says what is
- * wrong, in words fit for an HTTP 403 body.
+ * X-Amz-Date, so that header must be among the signed ones. `UNSIGNED-PAYLOAD`
+ * is accepted, as AWS does over TLS. With `streamedBody` the body is not in
+ * `req` (it is still to come): a declared hash and the STREAMING-* payloads
+ * (aws-chunked, see awsChunked) are then accepted, and the caller checks the
+ * body against them as it reads it; without it, streaming payloads are
+ * refused. Never throws for a bad request: the reason says what is wrong, in
+ * words fit for an HTTP 403 body.
  */
 export async function verifySignature(
   req: SignedRequest,
   creds: AwsCredentials,
-  opts: { now?: Date; maxSkewMs?: number } = {},
+  opts: VerifyOptions = {},
 ): Promise<VerifyResult> {
   try {
     return await check(req, creds, opts);
@@ -41,7 +44,15 @@ export async function verifySignature(
   }
 }
 
-async function check(req: SignedRequest, creds: AwsCredentials, opts: { now?: Date; maxSkewMs?: number }): Promise<VerifyResult> {
+/** When and how a request is checked. */
+export interface VerifyOptions {
+  now?: Date;
+  maxSkewMs?: number;
+  /** The body streams after the check: its hash (or chunk signatures) is the caller's to check. */
+  streamedBody?: boolean;
+}
+
+async function check(req: SignedRequest, creds: AwsCredentials, opts: VerifyOptions): Promise<VerifyResult> {
   const authorization = readHeader(req.headers, 'authorization');
   if (authorization === undefined && PRESIGNED.test(req.query)) {
     return fail('presigned URLs (a signature in the query string) are not accepted here; send the request signed in its Authorization header, as AWS SDKs do unless asked to presign');
@@ -70,7 +81,7 @@ async function check(req: SignedRequest, creds: AwsCredentials, opts: { now?: Da
   }
 
   const payloadHash = readHeader(req.headers, PAYLOAD_HEADER);
-  const payloadProblem = checkPayload(payloadHash, req.body);
+  const payloadProblem = checkPayload(payloadHash, req.body, opts.streamedBody ?? false);
   if (payloadProblem) return fail(payloadProblem);
 
   const headers: Record<string, string> = {};
@@ -109,10 +120,16 @@ async function check(req: SignedRequest, creds: AwsCredentials, opts: { now?: Da
 }
 
 /** Why the payload header cannot be trusted as sent, or undefined when it can. */
-function checkPayload(value: string | undefined, body: Buffer): string | undefined {
-  if (value === undefined || value === 'UNSIGNED-PAYLOAD') return undefined;
-  if (value.startsWith('STREAMING-')) return `streaming payloads (${value.slice(0, 60)}) are not supported; send the body in one piece`;
-  if (!HEX_SHA256.test(value)) return 'x-amz-content-sha256 must be a SHA-256 hex digest or UNSIGNED-PAYLOAD';
+function checkPayload(value: string | undefined, body: Buffer, streamed: boolean): string | undefined {
+  if (value === 'UNSIGNED-PAYLOAD') return undefined;
+  if (value === undefined) return streamed ? 'a streamed body needs an x-amz-content-sha256 header' : undefined;
+  if (value.startsWith('STREAMING-')) {
+    if (!streamed) return `streaming payloads (${value.slice(0, 60)}) are not supported here; send the body in one piece`;
+    payloadMode(value); // throws for the ones nothing here checks
+    return undefined;
+  }
+  if (!HEX_SHA256.test(value)) return 'x-amz-content-sha256 must be a SHA-256 hex digest, UNSIGNED-PAYLOAD or a STREAMING-* value';
+  if (streamed) return undefined;
   const actual = createHash('sha256').update(body).digest('hex');
   return safeEqual(actual, value) ? undefined : 'the body does not match its x-amz-content-sha256 hash';
 }

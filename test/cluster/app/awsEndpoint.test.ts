@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
-import { checkedLookup, isForbiddenAddress, resolveAwsTarget, type ResolveAll } from '../../../src/cluster/app/awsEndpoint.js';
+import { s3PathStyle, checkedLookup, isForbiddenAddress, resolveAwsTarget, type ResolveAll } from '../../../src/cluster/app/awsEndpoint.js';
 import { isAwsConsoleUri, isAwsHost, shouldIntercept, stripPort } from '../../../src/shared/aws/endpoints.js';
 
 test('AWS endpoint hosts are recognised, and nothing else is', () => {
@@ -84,4 +84,12 @@ test('an AWS name is connected to only at the public addresses it resolved to, c
   }
   const { err } = await lookUp(dns, 'nowhere.amazonaws.com');
   assert.equal(err.code, 'ENOTFOUND', 'a name that does not resolve is a network error, not a refusal');
+});
+
+test("an S3 bucket in the Host moves into the path for an endpoint override; S3's own names have none", () => {
+  assert.equal(s3PathStyle('my-bucket.s3.amazonaws.com'), '/my-bucket');
+  assert.equal(s3PathStyle('my.dotted.bucket.s3.us-west-2.amazonaws.com'), '/my.dotted.bucket');
+  assert.equal(s3PathStyle('old-style.s3-eu-west-1.amazonaws.com'), '/old-style');
+  assert.equal(s3PathStyle('cn-bucket.s3.cn-north-1.amazonaws.com.cn'), '/cn-bucket');
+  for (const host of ['s3.amazonaws.com', 's3.us-east-1.amazonaws.com', 'dynamodb.us-east-1.amazonaws.com']) assert.equal(s3PathStyle(host), '', host);
 });

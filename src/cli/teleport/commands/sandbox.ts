@@ -36,7 +36,7 @@ export default async function (ctx: CliContext, cmd: Command): Promise<number> {
     } else {
       const shell = o.format;
       ctx.stdout.write(
-        `Local AWS sandbox for account ${sandbox.accountId} is running (STS, DynamoDB and the console's sign-in endpoint on 127.0.0.1).\n` +
+        `Local AWS sandbox for account ${sandbox.accountId} is running (STS, DynamoDB, the console's sign-in endpoint and S3 on 127.0.0.1).\n` +
           `IAM roles (trusting the account): ${roleArns.join(', ')}\n` +
           `DynamoDB table: ${GUIDE_TABLE.name}\n\n` +
           'Start the app service with this environment (the operator\'s AWS keys and the SDKs\' endpoint variables):\n' +
