@@ -253,7 +253,7 @@ export function createAwsHandler(deps: AwsHandlerDeps): (req: IncomingMessage, r
    */
   function decodeChunked(headers: Record<string, string | string[]>, request: ReadRequest): Readable {
     const decodedLength = Number(headers['x-amz-decoded-content-length']);
-    if (!Number.isSafeInteger(decodedLength) || decodedLength < 0) throw new TshError('BAD_INPUT', 'an aws-chunked body needs x-amz-decoded-content-length');
+    if (!Number.isSafeInteger(decodedLength) || decodedLength < 0) throw new TshError('BAD_INPUT', 'an aws-chunked body needs x-amz-decoded-content-length', { hint: 'send the length of the decoded body in x-amz-decoded-content-length, as AWS SDKs do for streamed uploads' });
     const encodings = String(headers['content-encoding'] ?? '').split(',').map((e) => e.trim()).filter((e) => e && e !== 'aws-chunked');
     if (encodings.length) headers['content-encoding'] = encodings.join(',');
     else delete headers['content-encoding'];
