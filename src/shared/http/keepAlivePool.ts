@@ -25,8 +25,17 @@ export interface KeepAlivePoolOptions {
   idleTimeoutMs: number;
 }
 
-/** Most connections per destination: the bench's 128 clients need no more. */
-const MAX_CONNECTIONS = 256;
+/**
+ * Most connections per destination; more requests at once wait in the pool
+ * for one. Why not one per request: undici hands requests to the first free
+ * connection, so under bursts (as requests arrive from the tunnel) the last
+ * connections of a larger pool sit idle past the server's keep-alive hint
+ * and are made again at the next burst: at 128 clients a pool of 128 opened
+ * 60-90 TLS connections per 5 s and its p99 rose to 0.7-1.9 s; one of 64
+ * opened none and kept p99 near 0.2-0.35 s (bench, C=128). The cost: a 65th
+ * request at once to one endpoint (a long S3 download, say) waits.
+ */
+const MAX_CONNECTIONS = 64;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 export function keepAlivePool(o: KeepAlivePoolOptions): Pool {
