@@ -97,9 +97,9 @@ export class AuditLog {
     if (stored.length === 0) return stored;
     this.ready ??= mkdir(join(this.file, '..'), { recursive: true, mode: 0o700 });
     await this.ready;
-    // Serialise appends so lines never interleave.
+    // Serialise appends so lines never interleave; one that failed (a full disk, say) fails its own call only, not every later one.
     const lines = stored.map((r) => JSON.stringify(r) + '\n').join('');
-    this.chain = this.chain.then(() => appendFile(this.file, lines, { mode: 0o600 }));
+    this.chain = this.chain.catch(() => undefined).then(() => appendFile(this.file, lines, { mode: 0o600 }));
     await this.chain;
     return stored;
   }

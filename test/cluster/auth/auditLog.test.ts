@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -34,6 +34,24 @@ test('events that bring their own uid are stored once however often they arrive,
     assert.equal(odd.code, 'T2009I');
     assert.match(odd.uid, /^[0-9a-f-]{36}$/);
     assert.ok(Math.abs(Date.parse(odd.time) - Date.now()) < 60_000);
+  } finally {
+    await backend.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an append to events.jsonl that fails fails that call only: the next events reach the file again', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tsh-auditlog-test-'));
+  const backend = await openSqliteBackend({ path: join(dir, 'cluster.db') });
+  try {
+    const log = new AuditLog(backend, dir, () => new Date());
+    // A directory where the file should be: every append fails (EISDIR), as on a full or broken disk.
+    await mkdir(log.path, { recursive: true });
+    await assert.rejects(log.emit('app.session.request', { n: 1 }));
+    await rm(log.path, { recursive: true });
+    await log.emit('app.session.request', { n: 2 });
+    const lines = (await readFile(log.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.n), [2]);
   } finally {
     await backend.close();
     await rm(dir, { recursive: true, force: true });
