@@ -54,7 +54,9 @@ test('npm pack: what bin/ needs, and nothing of the tests, benchmarks, CI or sou
 });
 
 test('npm install -g of the tarball gives working tsh, tctl and teleport, outside the checkout', { timeout: 600_000 }, async () => {
-  const npmEnv = { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_nodedir: '/usr', npm_config_update_notifier: 'false' };
+  // With --prefix, npm reads its global config from PREFIX/etc/npmrc: point it at the machine's own (its cafile, its registry), as an install without --prefix would read it.
+  const globalconfig = (await runProgram('npm', ['config', 'get', 'globalconfig'], { env: process.env, cwd: join(work, 'elsewhere') })).stdout.trim();
+  const npmEnv = { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_nodedir: '/usr', npm_config_update_notifier: 'false', npm_config_globalconfig: globalconfig };
   const r = await runProgram('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { env: npmEnv, cwd: join(work, 'elsewhere'), timeoutMs: 540_000 });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const modules = join(prefix, 'lib', 'node_modules', pkg.name, 'node_modules');
