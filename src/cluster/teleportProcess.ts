@@ -84,7 +84,11 @@ export async function startTeleport(input: TeleportConfigInput | TeleportConfig,
       const backend: Backend = await openBackend(config.storage, config.dataDir, { clock: opts.clock, log });
       closers.push(() => backend.close());
       const publicAddrRef = { value: config.proxy.publicAddrs[0] ?? '' };
-      const auth = await AuthService.start(config, backend, { clock: opts.clock, proxyPublicAddr: () => publicAddrRef.value });
+      const auth = await AuthService.start(config, backend, {
+        clock: opts.clock,
+        proxyPublicAddr: () => publicAddrRef.value,
+        onAuditFileError: (err, file) => log.error('AUTH', `cannot append audit events to ${file}: ${(err as Error).message}; they are stored in the cluster (tctl audit events) and will be written to the file once it takes them again`),
+      });
       closers.push(() => auth.close());
       proc.auth = auth;
       const authServer = await startAuthListener(config, auth, log);

@@ -43,6 +43,8 @@ export type AuditEvent = AuditEventRecord;
 const RETENTION_MS = 365 * 86_400_000;
 /** The uids app services assign (crypto.randomUUID). */
 const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Lines kept for the file while appends to it fail. */
+const MAX_UNWRITTEN_BYTES = 8 << 20;
 /** How far ahead of the auth service's clock an event's own time may be. */
 const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 
@@ -58,11 +60,17 @@ export class AuditLog {
   private readonly file: string;
   private ready?: Promise<unknown>;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Lines stored in the backend whose append to the file failed: written ahead of the next append. */
+  private unwritten = '';
+  /** The last append failed (reported once until one succeeds). */
+  private failing = false;
 
   constructor(
     private readonly backend: Backend,
     dataDir: string,
     private readonly clock: () => Date,
+    /** Told when appends to the file start failing (the events are stored in the backend all the same). */
+    private readonly onFileError: (err: unknown, file: string) => void = () => {},
   ) {
     this.file = join(dataDir, 'log', 'events.jsonl');
   }
@@ -94,14 +102,36 @@ export class AuditLog {
       time: eventTime(fields.time, now),
     }));
     const stored = await this.store(records, new Date(now.getTime() + RETENTION_MS));
-    if (stored.length === 0) return stored;
-    this.ready ??= mkdir(join(this.file, '..'), { recursive: true, mode: 0o700 });
-    await this.ready;
-    // Serialise appends so lines never interleave; one that failed (a full disk, say) fails its own call only, not every later one.
-    const lines = stored.map((r) => JSON.stringify(r) + '\n').join('');
-    this.chain = this.chain.catch(() => undefined).then(() => appendFile(this.file, lines, { mode: 0o600 }));
-    await this.chain;
+    if (stored.length > 0) await this.append(stored.map((r) => JSON.stringify(r) + '\n').join(''));
     return stored;
+  }
+
+  /**
+   * Appends lines to the file, serialised so that lines never interleave.
+   * The backend already holds these events, so a failed append (a full
+   * disk, say) fails nobody's call: it is reported, and its lines go ahead
+   * of the next append, so the file a SIEM tails misses none of them
+   * (within MAX_UNWRITTEN_BYTES: past that the oldest are dropped, and the
+   * backend keeps them).
+   */
+  private append(lines: string): Promise<void> {
+    const next = this.chain.then(async () => {
+      const text = this.unwritten + lines;
+      this.unwritten = '';
+      try {
+        this.ready ??= mkdir(join(this.file, '..'), { recursive: true, mode: 0o700 });
+        await this.ready;
+        await appendFile(this.file, text, { mode: 0o600 });
+        this.failing = false;
+      } catch (err) {
+        this.ready = undefined;
+        this.unwritten = text.length > MAX_UNWRITTEN_BYTES ? text.slice(text.indexOf('\n', text.length - MAX_UNWRITTEN_BYTES) + 1) : text;
+        if (!this.failing) this.onFileError(err, this.file);
+        this.failing = true;
+      }
+    });
+    this.chain = next;
+    return next;
   }
 
   /**

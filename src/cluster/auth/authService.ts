@@ -48,7 +48,7 @@ export class AuthService {
   ) {}
 
   /** Opens the cluster state: CAs and built-in roles on first start, the admin identity every start. */
-  static async start(config: TeleportConfig, backend: Backend, opts: { clock?: () => Date; proxyPublicAddr: () => string }): Promise<AuthService> {
+  static async start(config: TeleportConfig, backend: Backend, opts: { clock?: () => Date; proxyPublicAddr: () => string; onAuditFileError?: (err: unknown, file: string) => void }): Promise<AuthService> {
     const clock = opts.clock ?? (() => new Date());
     const clusterName = config.auth.clusterName;
     const where = config.storage.type === 'postgres' ? 'the PostgreSQL database' : config.dataDir;
@@ -58,7 +58,7 @@ export class AuthService {
         if (!isCode(err, 'ALREADY_EXISTS')) throw err;
       });
     }
-    const audit = new AuditLog(backend, config.dataDir, clock);
+    const audit = new AuditLog(backend, config.dataDir, clock, opts.onAuditFileError);
     const locks = await LockWatcher.start(backend, clock);
     const ctx: AuthContext = { backend, clock, clusterName, secondFactor: config.auth.secondFactor, cas, audit, proxyPublicAddr: opts.proxyPublicAddr, locks };
     const svc = new AuthService(ctx, config);

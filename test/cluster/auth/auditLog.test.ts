@@ -40,18 +40,23 @@ test('events that bring their own uid are stored once however often they arrive,
   }
 });
 
-test('an append to events.jsonl that fails fails that call only: the next events reach the file again', async () => {
+test('while appends to events.jsonl fail, events are stored, the failure is told once, and the file gets every line once it takes them again', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tsh-auditlog-test-'));
   const backend = await openSqliteBackend({ path: join(dir, 'cluster.db') });
   try {
-    const log = new AuditLog(backend, dir, () => new Date());
+    const told: string[] = [];
+    const log = new AuditLog(backend, dir, () => new Date(), (err, file) => told.push(`${file}: ${(err as Error).message}`));
     // A directory where the file should be: every append fails (EISDIR), as on a full or broken disk.
     await mkdir(log.path, { recursive: true });
-    await assert.rejects(log.emit('app.session.request', { n: 1 }));
+    await log.emit('app.session.request', { n: 1 });
+    await log.emitMany([{ event: 'app.session.request', fields: { n: 2 } }, { event: 'app.session.request', fields: { n: 3 } }]);
+    assert.equal(told.length, 1, 'told once, not per batch');
+    assert.match(told[0], /events\.jsonl: EISDIR/);
+    assert.equal((await log.search({ since: new Date(Date.now() - 60_000) })).length, 3, 'stored in the backend meanwhile');
     await rm(log.path, { recursive: true });
-    await log.emit('app.session.request', { n: 2 });
+    await log.emit('app.session.request', { n: 4 });
     const lines = (await readFile(log.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => l.n), [2]);
+    assert.deepEqual(lines.map((l) => l.n), [1, 2, 3, 4], 'the lines held back come first, in order, each once');
   } finally {
     await backend.close();
     await rm(dir, { recursive: true, force: true });
