@@ -26,7 +26,7 @@ import { isAwsHost, stripPort } from '../../shared/aws/endpoints.js';
 import { isAssumeRoleCall, MAX_ASSUME_ROLE_ANSWER, parseAssumeRoleResponse, requestedRoleArn } from '../../shared/aws/assumeRoleCall.js';
 import { sendAwsError } from '../../shared/http/awsError.js';
 import { forwardedResponseHeaders, HOP_BY_HOP_REQUEST, rawHeader } from '../../shared/http/hopByHop.js';
-import { bodyTooLarge, MAX_BODY_BYTES, readBody } from '../../shared/http/readBody.js';
+import { bodyTooLarge, lingerOverRefusedBody, MAX_BODY_BYTES, readBody } from '../../shared/http/readBody.js';
 import { requestTarget } from '../../shared/http/requestTarget.js';
 import { isLoopback } from '../../shared/net/hostPort.js';
 import { parseAuthorization } from '../../shared/sigv4/parseAuthorization.js';
@@ -116,8 +116,9 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
       if (declared > MAX_BODY_BYTES) throw bodyTooLarge(declared);
       return { signed: { ...base, body: await readBody(req) }, mode };
     } catch (err) {
-      // The rest of an oversized or broken body is not worth reading: close the connection after the answer.
-      res.shouldKeepAlive = false;
+      // The client of a body too large is still sending it (so that it can read the 413); a broken body is not worth reading.
+      if (isCode(err, 'TOO_LARGE')) lingerOverRefusedBody(req);
+      else res.shouldKeepAlive = false;
       throw err instanceof TshError ? err : new TshError('BAD_INPUT', 'the request body could not be read');
     }
   }

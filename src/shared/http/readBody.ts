@@ -6,6 +6,7 @@
  * 16 MiB is DynamoDB's own request limit and well above what query and JSON
  * APIs send; Teleport's app service allows 70 MiB for the same reason.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { TshError } from '../errors.js';
 
@@ -45,4 +46,23 @@ export function readBody(stream: Readable, limit = MAX_BODY_BYTES): Promise<Buff
     stream.once('error', reject);
     stream.once('aborted', () => reject(new TshError('BAD_INPUT', 'the client closed the connection mid-request')));
   });
+}
+
+/** How long the rest of a refused body is still read (and dropped) before its connection is closed: long enough for a client on a loaded machine to send 16 MiB more; the local proxy listens on loopback only, so a client holding it is only its own user. */
+const LINGER_MS = 30_000;
+
+/**
+ * After a body is refused as too large, its client is most likely still
+ * sending it; a connection closed under it is reset, and the client may then
+ * never read the refusal (EPIPE instead of the 413). So the rest is read and
+ * dropped for up to LINGER_MS (a lingering close, as web servers do) and the
+ * connection closed after that; a body that ends in time leaves it usable.
+ */
+export function lingerOverRefusedBody(req: IncomingMessage): void {
+  const socket = req.socket;
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  const done = () => clearTimeout(timer);
+  req.once('end', done);
+  socket.once('close', done);
+  req.resume();
 }

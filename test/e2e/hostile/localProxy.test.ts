@@ -296,6 +296,18 @@ const smuggling: HostileCase[] = [
     status: 413,
     message: /request body of 17825792 bytes is larger than the 16 MiB limit/,
   },
+  {
+    // Clients write the body while the 413 is on its way: closed under them, they see a reset, not the refusal.
+    name: 'a body over 16 MiB still being sent after its 413: read to its end, and the connection then serves the next request',
+    async send() {
+      const head = (await signedMessage({ sendBody: '', noLength: true })).replace('\r\n\r\n', `\r\ncontent-length: ${17 << 20}\r\n\r\n`);
+      const mib = Buffer.alloc(1 << 20, 0x61);
+      return inTunnel([head, mib, { pauseMs: 300 }, ...Array.from({ length: 16 }, () => mib), await signedMessage()], { responses: 2 });
+    },
+    status: 200,
+    message: /TableNames/,
+    reaches: 1,
+  },
 ];
 
 const sigv4: HostileCase[] = [
