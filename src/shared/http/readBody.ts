@@ -61,6 +61,7 @@ const LINGER_MS = 30_000;
 export function lingerOverRefusedBody(req: IncomingMessage): void {
   const socket = req.socket;
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref(); // a shutdown does not wait for it
   const done = () => clearTimeout(timer);
   req.once('end', done);
   socket.once('close', done);
