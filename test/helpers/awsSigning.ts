@@ -32,6 +32,8 @@ export interface SignedSendOptions {
   /** Add x-amz-content-sha256 of the signed body (as the JS SDK does). */
   contentSha?: string;
   agent?: https.Agent;
+  /** Send the first MiB of the body, and the rest only once the answer has begun (a client still writing when a refusal comes); resolves once both are done, so a connection closed under the writes rejects. */
+  restAfterAnswer?: boolean;
 }
 
 export interface SendResult {
@@ -82,14 +84,18 @@ export async function sendSigned(o: SignedSendOptions): Promise<SendResult> {
         servername: endpoint ? undefined : host,
       },
       (res) => {
+        if (o.restAfterAnswer) req.end(sendBody.subarray(1 << 20));
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        const answered = new Promise<SendResult>((done) => res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })));
+        const written = o.restAfterAnswer ? new Promise((done) => req.on('finish', done)) : undefined;
+        void Promise.all([answered, written]).then(([answer]) => resolve(answer));
         res.on('error', reject);
       },
     );
     req.on('error', reject);
-    req.end(sendBody);
+    if (o.restAfterAnswer) req.write(sendBody.subarray(0, 1 << 20));
+    else req.end(sendBody);
   }).finally(() => {
     if (!o.agent) agent.destroy();
   });

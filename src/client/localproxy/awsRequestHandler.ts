@@ -117,7 +117,7 @@ export function createAwsRequestHandler(deps: AwsRequestHandlerDeps): (req: Inco
       return { signed: { ...base, body: await readBody(req) }, mode };
     } catch (err) {
       // The client of a body too large is still sending it (so that it can read the 413); a broken body is not worth reading.
-      if (isCode(err, 'TOO_LARGE')) lingerOverRefusedBody(req);
+      if (isCode(err, 'TOO_LARGE')) lingerOverRefusedBody(req, res);
       else res.shouldKeepAlive = false;
       throw err instanceof TshError ? err : new TshError('BAD_INPUT', 'the request body could not be read');
     }

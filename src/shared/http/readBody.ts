@@ -6,7 +6,7 @@
  * 16 MiB is DynamoDB's own request limit and well above what query and JSON
  * APIs send; Teleport's app service allows 70 MiB for the same reason.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { TshError } from '../errors.js';
 
@@ -58,7 +58,9 @@ const LINGER_MS = 30_000;
  * dropped for up to LINGER_MS (a lingering close, as web servers do) and the
  * connection closed after that; a body that ends in time leaves it usable.
  */
-export function lingerOverRefusedBody(req: IncomingMessage): void {
+export function lingerOverRefusedBody(req: IncomingMessage, res: ServerResponse): void {
+  // Even when the request said `Connection: close` (Node's clients do, without a keep-alive agent): Node would close right after the answer.
+  res.shouldKeepAlive = true;
   const socket = req.socket;
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref(); // a shutdown does not wait for it
