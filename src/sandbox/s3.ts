@@ -20,7 +20,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { TshError } from '../shared/errors.js';
 import { readBody } from '../shared/http/readBody.js';
@@ -70,20 +70,21 @@ export async function startS3(opts: { iam: SandboxIam; clock: () => Date; log: L
 }
 
 /** The operation a request names, by method, path shape and query. */
-function operationOf(method: string, key: string, q: URLSearchParams, bucket: string): string {
+function operationOf(method: string, key: string, q: URLSearchParams, bucket: string, headers: http.IncomingHttpHeaders): string {
   if (!bucket) return method === 'GET' ? 'ListBuckets' : 'Unknown';
   if (!key) return ({ PUT: 'CreateBucket', HEAD: 'HeadBucket', GET: 'ListObjectsV2', DELETE: 'DeleteBucket' } as Record<string, string>)[method] ?? 'Unknown';
   if (method === 'POST' && q.has('uploads')) return 'CreateMultipartUpload';
   if (method === 'POST' && q.has('uploadId')) return 'CompleteMultipartUpload';
   if (method === 'PUT' && q.has('uploadId')) return 'UploadPart';
   if (method === 'DELETE' && q.has('uploadId')) return 'AbortMultipartUpload';
+  if (method === 'PUT' && headers['x-amz-copy-source']) return 'CopyObject';
   return ({ PUT: 'PutObject', GET: 'GetObject', HEAD: 'HeadObject', DELETE: 'DeleteObject' } as Record<string, string>)[method] ?? 'Unknown';
 }
 
 /** The IAM action an operation needs (S3's multipart calls fall under PutObject, as in IAM). */
 const iamActionOf: Record<string, string> = {
   ListBuckets: 's3:ListAllMyBuckets', CreateBucket: 's3:CreateBucket', HeadBucket: 's3:ListBucket', ListObjectsV2: 's3:ListBucket',
-  DeleteBucket: 's3:DeleteBucket', PutObject: 's3:PutObject', CreateMultipartUpload: 's3:PutObject', UploadPart: 's3:PutObject',
+  DeleteBucket: 's3:DeleteBucket', PutObject: 's3:PutObject', CopyObject: 's3:PutObject', CreateMultipartUpload: 's3:PutObject', UploadPart: 's3:PutObject',
   CompleteMultipartUpload: 's3:PutObject', AbortMultipartUpload: 's3:AbortMultipartUpload', GetObject: 's3:GetObject', HeadObject: 's3:GetObject', DeleteObject: 's3:DeleteObject',
 };
 
@@ -98,7 +99,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
   const bucket = decodeURIComponent(slash < 0 ? rawPath.slice(1) : rawPath.slice(1, slash));
   const key = slash < 0 ? '' : decodeURIComponent(rawPath.slice(slash + 1));
   const method = req.method ?? 'GET';
-  const action = operationOf(method, key, q, bucket);
+  const action = operationOf(method, key, q, bucket, req.headers);
   let caller: Caller | undefined;
   let status = 500;
   let errorCode: string | undefined;
@@ -114,7 +115,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
       throw new S3Error(403, 'AccessDenied', `User: ${caller!.arn} is not authorized to perform: ${iamActionOf[action] ?? action}`);
     }
     const body = () => checkedBody(req, mode, caller!);
-    status = await serve(action, { req, res, ctx, bucket, key, q, body });
+    status = await serve(action, { req, caller: caller!, res, ctx, bucket, key, q, body });
   } catch (err) {
     const e = toS3Error(err);
     status = e.status;
@@ -186,6 +187,7 @@ function checkedBody(req: http.IncomingMessage, mode: PayloadMode, caller: Calle
 
 interface Call {
   req: http.IncomingMessage;
+  caller: Caller;
   res: http.ServerResponse;
   ctx: Ctx;
   bucket: string;
@@ -217,13 +219,14 @@ async function serve(action: string, c: Call): Promise<number> {
     case 'ListObjectsV2':
       return listObjects(c);
     case 'PutObject': {
-      if (c.req.headers['x-amz-copy-source']) throw new S3Error(501, 'NotImplemented', 'CopyObject is not implemented by the sandbox');
       const b = c.body();
       const info = await store.put(bucket, key, b.data, String(c.req.headers['content-type'] ?? 'binary/octet-stream'), () => b.check());
       res.writeHead(200, { etag: info.etag, 'content-length': 0 });
       res.end();
       return 200;
     }
+    case 'CopyObject':
+      return copyObject(c);
     case 'GetObject':
     case 'HeadObject':
       return getObject(c, action === 'HeadObject', await store.head(bucket, key));
@@ -265,6 +268,22 @@ async function serve(action: string, c: Call): Promise<number> {
     default:
       throw new S3Error(501, 'NotImplemented', `${c.req.method} ${c.req.url?.split('?')[0]} is not implemented by the sandbox`);
   }
+}
+
+/** PUT with x-amz-copy-source (`bucket/key`, URL-encoded, optionally with a leading '/'); the caller also needs s3:GetObject, as in IAM. */
+async function copyObject(c: Call): Promise<number> {
+  c.req.resume();
+  const source = decodeURIComponent(String(c.req.headers['x-amz-copy-source']).split('?')[0]).replace(/^\//, '');
+  const slash = source.indexOf('/');
+  if (slash <= 0 || slash === source.length - 1) throw new S3Error(400, 'InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
+  if (!c.ctx.iam.allows(c.caller, 's3:GetObject')) throw new S3Error(403, 'AccessDenied', `User: ${c.caller.arn} is not authorized to perform: s3:GetObject`);
+  const [fromBucket, fromKey] = [source.slice(0, slash), source.slice(slash + 1)];
+  const from = await c.ctx.store.head(fromBucket, fromKey);
+  const replace = String(c.req.headers['x-amz-metadata-directive'] ?? '').toUpperCase() === 'REPLACE';
+  const contentType = replace ? String(c.req.headers['content-type'] ?? 'binary/octet-stream') : from.contentType;
+  const bytes = from.size > 0 ? c.ctx.store.read(fromBucket, fromKey, 0, from.size - 1) : Readable.from([]);
+  const info = await c.ctx.store.put(c.bucket, c.key, bytes, contentType);
+  return xml(c.res, 200, `<CopyObjectResult><ETag>${esc(info.etag)}</ETag><LastModified>${info.lastModified}</LastModified></CopyObjectResult>`);
 }
 
 async function listObjects(c: Call): Promise<number> {

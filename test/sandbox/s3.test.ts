@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
@@ -32,7 +33,7 @@ describe('sandbox S3', () => {
   let creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 
   before(async () => {
-    sandbox = await startSandbox({ roles: [{ name: 'S3Role' }, { name: 'ReadOnly', allowedActions: ['s3:GetObject', 's3:ListBucket'] }] });
+    sandbox = await startSandbox({ roles: [{ name: 'S3Role' }, { name: 'ReadOnly', allowedActions: ['s3:GetObject', 's3:ListBucket'] }, { name: 'WriteOnly', allowedActions: ['s3:PutObject'] }] });
     const sts = new STSClient({ region: 'us-east-1', endpoint: sandbox.stsEndpoint, credentials: sandbox.baseCredentials });
     const c = (await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/S3Role', RoleSessionName: 'tests' }))).Credentials!;
     sts.destroy();
@@ -117,6 +118,28 @@ describe('sandbox S3', () => {
     assert.equal(good.status, 200, good.text);
     const got = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'test-bucket', Key: 'chunked' }))).Body!.transformToByteArray());
     assert.equal(sha(got), sha(data));
+  });
+
+  test('copy an object (the aws CLI\'s s3 cp between keys): bytes and type kept, or replaced with REPLACE; a missing source, a malformed one and a role that cannot read the source are refused', async () => {
+    const data = randomBytes(300_000);
+    await s3.send(new PutObjectCommand({ Bucket: 'test-bucket', Key: 'orig/a+b.bin', Body: data, ContentType: 'application/x-orig' }));
+    const copied = await s3.send(new CopyObjectCommand({ Bucket: 'test-bucket', Key: 'copy.bin', CopySource: `test-bucket/${encodeURIComponent('orig/a+b.bin')}` }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'test-bucket', Key: 'copy.bin' }));
+    assert.equal(copied.CopyObjectResult?.ETag, head.ETag);
+    assert.equal(head.ContentType, 'application/x-orig');
+    assert.equal(sha(Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: 'test-bucket', Key: 'copy.bin' }))).Body!.transformToByteArray())), sha(data));
+    await s3.send(new CopyObjectCommand({ Bucket: 'test-bucket', Key: 'copy2.bin', CopySource: '/test-bucket/copy.bin', MetadataDirective: 'REPLACE', ContentType: 'text/plain' }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: 'test-bucket', Key: 'copy2.bin' }))).ContentType, 'text/plain');
+
+    await assert.rejects(s3.send(new CopyObjectCommand({ Bucket: 'test-bucket', Key: 'c', CopySource: 'test-bucket/none' })), (e: any) => e.name === 'NoSuchKey');
+    await assert.rejects(s3.send(new CopyObjectCommand({ Bucket: 'test-bucket', Key: 'c', CopySource: 'test-bucket' })), (e: any) => e.name === 'InvalidArgument' && /sourcebucket\/sourcekey/.test(e.message));
+    const sts = new STSClient({ region: 'us-east-1', endpoint: sandbox.stsEndpoint, credentials: sandbox.baseCredentials });
+    const c = (await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/WriteOnly', RoleSessionName: 'writer' }))).Credentials!;
+    sts.destroy();
+    const wo = new S3Client({ region: 'us-east-1', endpoint: sandbox.s3Endpoint, forcePathStyle: true, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+    await assert.rejects(wo.send(new CopyObjectCommand({ Bucket: 'test-bucket', Key: 'stolen', CopySource: 'test-bucket/copy.bin' })), (e: any) => e.name === 'AccessDenied' && /s3:GetObject/.test(e.message));
+    wo.destroy();
+    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'test-bucket', Key: 'c' })), (e: any) => e.$metadata?.httpStatusCode === 404, 'nothing was written by the refused copies');
   });
 
   test('refusals: a wrong secret, the operator key, an action the role lacks', async () => {
