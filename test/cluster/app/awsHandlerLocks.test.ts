@@ -11,24 +11,13 @@ import http from 'node:http';
 import { request } from 'undici';
 import { connectionContexts, createAwsHandler } from '../../../src/cluster/app/awsHandler.js';
 import { AssumeRoleCache } from '../../../src/cluster/app/assumeRole.js';
-import { findLock, lockError } from '../../../src/cluster/auth/locks.js';
 import type { Lock } from '../../../src/shared/resources/types.js';
 import { silentLogger } from '../../../src/cluster/logger.js';
 import type { Identity } from '../../../src/shared/identity/identity.js';
-import type { AccessChecker } from '../../../src/cluster/auth/accessChecker.js';
+import { appIdentity, lockCheckDeps } from '../../helpers/lockedApp.js';
 
-const ROLE = 'arn:aws:iam::123456789012:role/ExampleTeleportDynamoDBRole';
 const app = { name: 'aws', uri: 'https://console.aws.amazon.com/', labels: {} } as never;
-const identity = (username: string, roles: string[]): Identity => ({
-  kind: 'app',
-  username,
-  cluster: 'test.example.com',
-  roles,
-  traits: {},
-  awsRoleArns: [ROLE],
-  expires: new Date(Date.now() + 3_600_000).toISOString(),
-  app: { name: 'aws', publicAddr: 'aws.example.com', sessionId: '00000000-0000-0000-0000-000000000000', awsRoleArn: ROLE },
-});
+const identity = appIdentity;
 const locks: Lock[] = [
   { kind: 'lock', version: 'v2', metadata: { name: 'l1' }, spec: { target: { role: 'contractor' }, message: 'Contractors are off today.' } },
   { kind: 'lock', version: 'v2', metadata: { name: 'l2' }, spec: { target: { user: 'old' }, expires: new Date(Date.now() - 1000).toISOString() } },
@@ -40,14 +29,7 @@ const reachedRbac: string[] = [];
 
 before(async () => {
   const handler = createAwsHandler({
-    checkerFor: async (id) => {
-      reachedRbac.push(id.username);
-      return { canUseAwsRole: () => false } as unknown as AccessChecker;
-    },
-    lockedOut: (id) => {
-      const lock = findLock(locks, id, new Date());
-      return lock && lockError(lock);
-    },
+    ...lockCheckDeps(locks, reachedRbac),
     credentials: new AssumeRoleCache(),
     audit: { begin: async () => 'uid', complete() {}, record() {} },
     log: silentLogger,
