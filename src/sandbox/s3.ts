@@ -70,7 +70,11 @@ export async function startS3(opts: { iam: SandboxIam; clock: () => Date; log: L
 }
 
 /** The operation a request names, by method, path shape and query. */
+/** Query subresources of S3 operations the sandbox does not have (tagging, ACLs, bucket configuration...): without this list they would pass for the plain object or bucket call and, say, overwrite an object with its tags. */
+const UNSUPPORTED_SUBRESOURCES = ['acl', 'tagging', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'attributes', 'cors', 'policy', 'lifecycle', 'versioning', 'website', 'encryption', 'notification', 'logging', 'replication', 'accelerate', 'object-lock', 'ownershipControls', 'publicAccessBlock'];
+
 function operationOf(method: string, key: string, q: URLSearchParams, bucket: string, headers: http.IncomingHttpHeaders): string {
+  if (UNSUPPORTED_SUBRESOURCES.some((r) => q.has(r))) return 'Unknown';
   if (!bucket) return method === 'GET' ? 'ListBuckets' : 'Unknown';
   if (!key) return ({ PUT: 'CreateBucket', HEAD: 'HeadBucket', GET: 'ListObjectsV2', DELETE: 'DeleteBucket' } as Record<string, string>)[method] ?? 'Unknown';
   if (method === 'POST' && q.has('uploads')) return 'CreateMultipartUpload';

@@ -15,6 +15,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -140,6 +141,15 @@ describe('sandbox S3', () => {
     await assert.rejects(wo.send(new CopyObjectCommand({ Bucket: 'test-bucket', Key: 'stolen', CopySource: 'test-bucket/copy.bin' })), (e: any) => e.name === 'AccessDenied' && /s3:GetObject/.test(e.message));
     wo.destroy();
     await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'test-bucket', Key: 'c' })), (e: any) => e.$metadata?.httpStatusCode === 404, 'nothing was written by the refused copies');
+  });
+
+  test('an S3 operation the sandbox does not have is refused as NotImplemented, naming it, and changes nothing', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: 'test-bucket', Key: 'tagged', Body: 'kept' }));
+    await assert.rejects(
+      s3.send(new PutObjectTaggingCommand({ Bucket: 'test-bucket', Key: 'tagged', Tagging: { TagSet: [{ Key: 'a', Value: 'b' }] } })),
+      (e: any) => e.name === 'NotImplemented' && e.$metadata?.httpStatusCode === 501 && /PUT \/test-bucket\/tagged is not implemented by the sandbox/.test(e.message),
+    );
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'test-bucket', Key: 'tagged' }))).Body!.transformToString(), 'kept');
   });
 
   test('refusals: a wrong secret, the operator key, an action the role lacks', async () => {
